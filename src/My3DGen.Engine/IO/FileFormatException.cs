@@ -1,0 +1,20 @@
+// Typed error for malformed or unsupported files: always names the file and, where known,
+// the byte offset and the tensor at fault, so the CLI can print one clear line.
+namespace My3DGen.Engine.IO;
+
+/// <summary>A file could not be read or written because its content is invalid or unsupported.</summary>
+public class FileFormatException : Exception
+{
+    public string FilePath { get; }
+    public long? ByteOffset { get; }
+
+    public FileFormatException(string filePath, string problem, long? byteOffset = null, Exception? inner = null)
+        : base(Format(filePath, problem, byteOffset), inner)
+    {
+        FilePath = filePath;
+        ByteOffset = byteOffset;
+    }
+
+    static string Format(string file, string problem, long? offset) =>
+        offset is { } o ? $"{file}: {problem} (at byte {o})" : $"{file}: {problem}";
+}
