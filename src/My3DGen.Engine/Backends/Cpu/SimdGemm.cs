@@ -1,0 +1,100 @@
+// Public entry points of the managed SIMD single-precision GEMM: C = alpha·op(A)·op(B) + beta·C, row-major, strided,
+// plain and batched. This file only validates arguments, handles the degenerate cases and routes to the tiny-size
+// loop (SimdGemmSmall) or the packed, blocked, multithreaded driver (SimdGemmDriver).
+namespace My3DGen.Engine.Backends.Cpu;
+
+public static unsafe class SimdGemm
+{
+    /// <summary>Problems with M·N·K below this go to the simple loop: packing and threading would cost more than they save.</summary>
+    public const long SmallProblemFlops = 32 * 1024;
+
+    /// <summary>Upper bound on worker threads used by one call (defaults to the processor count).</summary>
+    public static int MaxThreads { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Name of the micro-kernel the driver uses on this machine, e.g. "avx512 8x32".</summary>
+    public static string KernelName => GemmMicroKernel.Active.Name;
+
+    /// <summary>
+    /// C[M,N] = alpha·op(A)·op(B) + beta·C with op(X) = X or Xᵀ; all matrices row-major with leading dimensions
+    /// lda/ldb/ldc. A is [M,K] (or [K,M] when transA), B is [K,N] (or [N,K] when transB). beta == 0 overwrites C
+    /// without reading it (NaNs in C do not propagate). Runs multithreaded for large problems.
+    /// </summary>
+    public static void Gemm(bool transA, bool transB, int M, int N, int K, float alpha,
+        ReadOnlySpan<float> A, int lda, ReadOnlySpan<float> B, int ldb, float beta, Span<float> C, int ldc)
+        => GemmBatched(transA, transB, M, N, K, alpha, A, lda, 0, B, ldb, 0, beta, C, ldc, 0, 1);
+
+    /// <summary>
+    /// <paramref name="batch"/> independent GEMMs; matrix i of A/B/C starts at i·strideA/strideB/strideC.
+    /// Strides of A or B may be 0 (shared operand); the C matrices must not overlap.
+    /// </summary>
+    public static void GemmBatched(bool transA, bool transB, int M, int N, int K, float alpha,
+        ReadOnlySpan<float> A, int lda, long strideA, ReadOnlySpan<float> B, int ldb, long strideB,
+        float beta, Span<float> C, int ldc, long strideC, int batch)
+        => GemmBatched(transA, transB, M, N, K, alpha, A, lda, strideA, B, ldb, strideB, beta, C, ldc, strideC, batch,
+            parallel: true);
+
+    /// <summary>As the public overload; <paramref name="parallel"/> = false keeps the whole call on the calling thread
+    /// (used by callers that already parallelise over independent GEMMs, e.g. convolution chunks).</summary>
+    internal static void GemmBatched(bool transA, bool transB, int M, int N, int K, float alpha,
+        ReadOnlySpan<float> A, int lda, long strideA, ReadOnlySpan<float> B, int ldb, long strideB,
+        float beta, Span<float> C, int ldc, long strideC, int batch, bool parallel)
+    {
+        if (M < 0 || N < 0 || K < 0 || batch < 0) throw new ArgumentOutOfRangeException(nameof(M), "Sizes must be non-negative.");
+        if (strideA < 0 || strideB < 0 || strideC < 0) throw new ArgumentOutOfRangeException(nameof(strideA), "Strides must be non-negative.");
+        if (batch > 1 && strideC == 0 && M > 0 && N > 0) throw new ArgumentException("strideC must be positive when batch > 1.", nameof(strideC));
+        if (M == 0 || N == 0 || batch == 0) return;
+        CheckOperand(C.Length, M, N, ldc, strideC, batch, nameof(C));
+        bool noProduct = K == 0 || alpha == 0f;
+        if (!noProduct)
+        {
+            CheckOperand(A.Length, transA ? K : M, transA ? M : K, lda, strideA, batch, nameof(A));
+            CheckOperand(B.Length, transB ? N : K, transB ? K : N, ldb, strideB, batch, nameof(B));
+        }
+
+        fixed (float* pa = A, pb = B, pc = C)
+        {
+            var p = new GemmProblem
+            {
+                TransA = transA, TransB = transB, M = M, N = N, K = K, Alpha = alpha, Beta = beta,
+                A = pa, Lda = lda, StrideA = strideA, B = pb, Ldb = ldb, StrideB = strideB,
+                C = pc, Ldc = ldc, StrideC = strideC, Batch = batch,
+            };
+            if (noProduct)
+                for (int i = 0; i < batch; i++) ScaleC(pc + i * strideC, M, N, ldc, beta);
+            else if ((long)M * N * K < SmallProblemFlops)
+                SimdGemmSmall.Run(in p);
+            else
+                SimdGemmDriver.Run(in p, parallel ? Math.Max(1, MaxThreads) : 1);
+        }
+    }
+
+    /// <summary>C = beta·C, with beta == 0 writing exact zeros.</summary>
+    private static void ScaleC(float* c, int M, int N, int ldc, float beta)
+    {
+        for (int i = 0; i < M; i++)
+        {
+            var row = new Span<float>(c + (long)i * ldc, N);
+            if (beta == 0f) row.Clear();
+            else if (beta != 1f) for (int j = 0; j < row.Length; j++) row[j] *= beta;
+        }
+    }
+
+    /// <summary>Checks that a rows×cols row-major operand (and its batch copies) lies within a span of the given length.</summary>
+    private static void CheckOperand(int length, int rows, int cols, int ld, long stride, int batch, string name)
+    {
+        if (ld < Math.Max(1, cols)) throw new ArgumentException($"Leading dimension of {name} ({ld}) is smaller than its row length ({cols}).", name);
+        if (rows == 0 || cols == 0) return;
+        long need = (long)(batch - 1) * stride + (long)(rows - 1) * ld + cols;
+        if (length < need) throw new ArgumentException($"{name} holds {length} elements but the shape needs {need}.", name);
+    }
+}
+
+/// <summary>One validated (batched) GEMM call, as raw pointers so worker threads can share it.</summary>
+internal unsafe struct GemmProblem
+{
+    public bool TransA, TransB;
+    public int M, N, K, Batch;
+    public float Alpha, Beta;
+    public float* A, B, C;
+    public long Lda, Ldb, Ldc, StrideA, StrideB, StrideC;
+}

@@ -1,0 +1,107 @@
+// Blocked, multithreaded GEMM driver (BLIS-style loop nest). C is cut into tasks of at most MC×NC (across the whole
+// batch); each task loops over KC-deep slices of K, packs its A and B blocks into thread-local buffers and sweeps
+// NR-wide B micro-panels (L1-resident) against MR-row A panels (L2-resident) with the active micro-kernel.
+namespace My3DGen.Engine.Backends.Cpu;
+
+internal static unsafe class SimdGemmDriver
+{
+    /// <summary>Smallest task edges the planner will split down to when looking for parallelism.</summary>
+    private const int MinTaskRows = 64, MinTaskCols = 128;
+
+    public static void Run(in GemmProblem p, int threads)
+    {
+        var job = new Job(p, GemmMicroKernel.Active, threads);
+        if (threads <= 1 || job.Tasks == 1)
+            for (int t = 0; t < job.Tasks; t++) job.RunTask(t);
+        else
+            Parallel.For(0, job.Tasks, new ParallelOptions { MaxDegreeOfParallelism = threads }, job.RunTask);
+    }
+
+    /// <summary>The task decomposition of one call; RunTask is safe to call concurrently for distinct tasks.</summary>
+    private sealed class Job
+    {
+        private readonly GemmProblem _p;
+        private readonly GemmMicroKernel _k;
+        private readonly int _mc, _nc, _mTiles, _nTiles, _kcBlock;
+        public readonly int Tasks;
+
+        public Job(in GemmProblem p, GemmMicroKernel k, int threads)
+        {
+            _p = p;
+            _k = k;
+            int mTiles = CeilDiv(p.M, k.MC), nTiles = CeilDiv(p.N, k.NC);
+            // Aim for at least two tasks per thread so a slow (shared) core does not stall the whole call.
+            long want = threads <= 1 ? 1 : 2L * threads;
+            while ((long)p.Batch * mTiles * nTiles < want)
+            {
+                int mc = CeilDiv(p.M, mTiles), nc = CeilDiv(p.N, nTiles);
+                bool splitN = nc >= 2 * MinTaskCols, splitM = mc >= 2 * MinTaskRows;
+                if (splitN && (!splitM || nc >= mc)) nTiles *= 2;
+                else if (splitM) mTiles *= 2;
+                else break;
+            }
+            _mc = RoundUp(CeilDiv(p.M, mTiles), k.MR);
+            _nc = RoundUp(CeilDiv(p.N, nTiles), k.NR);
+            _mTiles = CeilDiv(p.M, _mc);
+            _nTiles = CeilDiv(p.N, _nc);
+            _kcBlock = CeilDiv(p.K, CeilDiv(p.K, k.KC));
+            Tasks = p.Batch * _mTiles * _nTiles;
+        }
+
+        public void RunTask(int task)
+        {
+            ref readonly var p = ref _p;
+            var k = _k;
+            int perBatch = _mTiles * _nTiles;
+            int b = task / perBatch, r = task % perBatch;
+            int m0 = r / _nTiles * _mc, n0 = r % _nTiles * _nc;
+            int mLen = Math.Min(_mc, p.M - m0), nLen = Math.Min(_nc, p.N - n0);
+            float* A = p.A + b * p.StrideA, B = p.B + b * p.StrideB, C = p.C + b * p.StrideC;
+
+            long aSize = (long)_mc * _kcBlock, bSize = (long)_nc * _kcBlock;
+            float* ap = SimdGemmBuffers.Get(aSize + bSize + k.MR * k.NR + 32);
+            float* bp = ap + RoundUp(aSize, 16);
+            float* edge = bp + RoundUp(bSize, 16);
+            var kernel = k.Fn;
+            int MR = k.MR, NR = k.NR;
+
+            for (int pc = 0; pc < p.K; pc += _kcBlock)
+            {
+                int kc = Math.Min(_kcBlock, p.K - pc);
+                SimdGemmPack.PackB(B, p.Ldb, p.TransB, pc, kc, n0, nLen, NR, bp);
+                SimdGemmPack.PackA(A, p.Lda, p.TransA, m0, mLen, pc, kc, p.Alpha, MR, ap);
+                float beta = pc == 0 ? p.Beta : 1f;
+                for (int jr = 0; jr < nLen; jr += NR)
+                {
+                    int nr = Math.Min(NR, nLen - jr);
+                    float* bPanel = bp + (long)jr * kc;
+                    for (int ir = 0; ir < mLen; ir += MR)
+                    {
+                        int mr = Math.Min(MR, mLen - ir);
+                        float* aPanel = ap + (long)ir * kc;
+                        float* c = C + (m0 + ir) * p.Ldc + n0 + jr;
+                        if (mr == MR && nr == NR)
+                            kernel(aPanel, bPanel, kc, c, (nint)p.Ldc, beta);
+                        else
+                        {
+                            kernel(aPanel, bPanel, kc, edge, NR, 0f);
+                            MergeEdge(edge, NR, c, p.Ldc, mr, nr, beta);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Copies the valid mr×nr corner of a full micro-tile result into C with the beta rule.</summary>
+    private static void MergeEdge(float* tile, int ldt, float* c, long ldc, int mr, int nr, float beta)
+    {
+        for (int i = 0; i < mr; i++, tile += ldt, c += ldc)
+            for (int j = 0; j < nr; j++)
+                c[j] = beta == 0f ? tile[j] : tile[j] + beta * c[j];
+    }
+
+    private static int CeilDiv(int a, int b) => (a + b - 1) / b;
+    private static int RoundUp(int a, int m) => CeilDiv(a, m) * m;
+    private static long RoundUp(long a, int m) => (a + m - 1) / m * m;
+}
