@@ -1,0 +1,78 @@
+// IlgpuBackend: elementwise ops (unary, unary-gradient, broadcasting binary) and last-axis reductions.
+using My3DGen.Kernels;
+
+namespace My3DGen.Engine.Backends.Ilgpu;
+
+public sealed partial class IlgpuBackend
+{
+    /// <inheritdoc/>
+    public void Unary(UnaryOp op, Storage x, int xOffset, Storage y, int yOffset, int n, float a, float b)
+    {
+        CheckUnary(op);
+        var xs = Own(x, nameof(x)); var ys = Own(y, nameof(y));
+        Need(xs, xOffset, n, nameof(x)); Need(ys, yOffset, n, nameof(y));
+        if (n == 0) return;
+        _kernels.Unary.Value(_kernels.Linear(n), xs.View.SubView(xOffset, n), ys.View.SubView(yOffset, n), n, (int)op, a, b);
+    }
+
+    /// <inheritdoc/>
+    public void UnaryGrad(UnaryOp op, Storage x, Storage y, Storage gy, Storage gx, int n, float a, float b)
+    {
+        CheckUnary(op);
+        var xs = Own(x, nameof(x)); var ys = Own(y, nameof(y)); var gys = Own(gy, nameof(gy)); var gxs = Own(gx, nameof(gx));
+        Need(xs, 0, n, nameof(x)); Need(ys, 0, n, nameof(y)); Need(gys, 0, n, nameof(gy)); Need(gxs, 0, n, nameof(gx));
+        if (n == 0) return;
+        _kernels.UnaryGrad.Value(_kernels.Linear(n), xs.View, ys.View, gys.View, gxs.View, n, (int)op, a, b);
+    }
+
+    /// <inheritdoc/>
+    public void Binary(BinaryOp op, Storage a, StridedView aView, Storage b, StridedView bView, Storage y, int n)
+    {
+        if ((uint)op >= BinaryCode.Count) throw new ArgumentOutOfRangeException(nameof(op));
+        var sa = Own(a, nameof(a)); var sb = Own(b, nameof(b)); var sy = Own(y, nameof(y));
+        NeedView(sa, aView, n, nameof(a)); NeedView(sb, bView, n, nameof(b)); Need(sy, 0, n, nameof(y));
+        if (n == 0) return;
+        _kernels.Binary.Value(_kernels.Linear(n), sa.View, ToKernel(aView), sb.View, ToKernel(bView), sy.View, n, (int)op);
+    }
+
+    /// <inheritdoc/>
+    public void ReduceLastAxis(ReduceOp op, Storage x, int xOffset, int outer, int inner, Storage y)
+    {
+        if ((uint)op >= ReduceCode.Count) throw new ArgumentOutOfRangeException(nameof(op));
+        var xs = Own(x, nameof(x)); var ys = Own(y, nameof(y));
+        Need(xs, xOffset, (long)outer * inner, nameof(x)); Need(ys, 0, outer, nameof(y));
+        if (outer == 0) return;
+        if (inner == 0) { Fill(y, 0, outer, ReduceKernels.Identity((int)op)); return; }
+        var xv = xs.View.SubView(xOffset, (long)outer * inner);
+        bool tree = ReduceKernel switch
+        {
+            ReduceKernelKind.Tree => true,
+            ReduceKernelKind.RowLoop => false,
+            _ => Kind != BackendKind.IlgpuCpu && inner >= 256,
+        };
+        if (tree) _kernels.ReduceTree.Value(_kernels.PerRow(outer), xv, ys.View, outer, inner, (int)op);
+        else _kernels.ReduceRowLoop.Value(_kernels.Linear(outer), xv, ys.View, outer, inner, (int)op);
+    }
+
+    static void CheckUnary(UnaryOp op)
+    {
+        if ((uint)op >= UnaryCode.Count) throw new ArgumentOutOfRangeException(nameof(op));
+    }
+
+    /// <summary>Throws unless the view's first n elements address only [0, Length) of the storage.</summary>
+    static void NeedView(Storage s, in StridedView v, int n, string name)
+    {
+        if (v.Count != n) throw new ArgumentException($"view of {name} has {v.Count} elements, expected {n}", name);
+        if (n == 0) return;
+        long lo = v.Offset, hi = v.Offset;
+        ReadOnlySpan<int> sz = [v.S0, v.S1, v.S2, v.S3, v.S4, v.S5];
+        ReadOnlySpan<int> st = [v.T0, v.T1, v.T2, v.T3, v.T4, v.T5];
+        for (int k = 0; k < StridedView.MaxRank; k++)
+        {
+            long span = (long)(sz[k] - 1) * st[k];
+            if (span < 0) lo += span; else hi += span;
+        }
+        if (lo < 0 || hi >= s.Length)
+            throw new ArgumentOutOfRangeException(name, $"view of {name} reaches [{lo}, {hi}] outside a storage of {s.Length} elements");
+    }
+}
