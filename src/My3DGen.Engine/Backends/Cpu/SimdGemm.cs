@@ -59,17 +59,24 @@ public static unsafe class SimdGemm
                 A = pa, Lda = lda, StrideA = strideA, B = pb, Ldb = ldb, StrideB = strideB,
                 C = pc, Ldc = ldc, StrideC = strideC, Batch = batch,
             };
-            if (noProduct)
-                for (int i = 0; i < batch; i++) ScaleC(pc + i * strideC, M, N, ldc, beta);
-            else if ((long)M * N * K < SmallProblemFlops)
-                SimdGemmSmall.Run(in p);
-            else
-                SimdGemmDriver.Run(in p, parallel ? Math.Max(1, MaxThreads) : 1);
+            Run(in p, parallel);
         }
     }
 
+    /// <summary>Runs an already validated problem (pointer callers such as the convolution skip the span checks).</summary>
+    internal static void Run(in GemmProblem p, bool parallel)
+    {
+        if (p.M == 0 || p.N == 0 || p.Batch == 0) return;
+        if (p.K == 0 || p.Alpha == 0f)
+            for (int i = 0; i < p.Batch; i++) ScaleC(p.C + i * p.StrideC, p.M, p.N, p.Ldc, p.Beta);
+        else if ((long)p.M * p.N * p.K < SmallProblemFlops)
+            SimdGemmSmall.Run(in p);
+        else
+            SimdGemmDriver.Run(in p, parallel ? Math.Max(1, MaxThreads) : 1);
+    }
+
     /// <summary>C = beta·C, with beta == 0 writing exact zeros.</summary>
-    private static void ScaleC(float* c, int M, int N, int ldc, float beta)
+    private static void ScaleC(float* c, int M, int N, long ldc, float beta)
     {
         for (int i = 0; i < M; i++)
         {

@@ -1,0 +1,320 @@
+// 2-D convolution on the CPU (NCHW, grouped, strided, zero-padded) as im2col + SimdGemm: forward, input gradient
+// (Wᵀ·gy then col2im), weight gradient (gy·colsᵀ) and bias gradient. Images are streamed in chunks of output rows so
+// the unrolled matrix stays cache-sized; chunks run in parallel (serial GEMMs) when there are enough of them,
+// otherwise one at a time with the GEMM itself parallel. 1×1 stride-1 unpadded convolutions skip im2col entirely.
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace My3DGen.Engine.Backends.Cpu;
+
+/// <summary>Shapes of one convolution: x [N,C,H,W], w [O,C/Groups,KH,KW], bias [O], y [N,O,Ho,Wo].</summary>
+public readonly record struct Conv2dGeometry(int N, int C, int H, int W, int O, int KH, int KW,
+    int StrideH, int StrideW, int PadH, int PadW, int Groups)
+{
+    /// <summary>Square kernel, equal stride and padding on both axes.</summary>
+    public Conv2dGeometry(int n, int c, int h, int w, int o, int kernel, int stride = 1, int pad = 0, int groups = 1)
+        : this(n, c, h, w, o, kernel, kernel, stride, stride, pad, pad, groups) { }
+
+    public int Ho => CpuIm2Col.OutputSize(H, KH, StrideH, PadH);
+    public int Wo => CpuIm2Col.OutputSize(W, KW, StrideW, PadW);
+    public long InputLength => (long)N * C * H * W;
+    public long WeightLength => (long)O * (C / Groups) * KH * KW;
+    public long OutputLength => (long)N * O * Ho * Wo;
+    /// <summary>2·N·O·(C/Groups)·KH·KW·Ho·Wo: multiply-adds of the forward pass counted as two flops.</summary>
+    public double Flops => 2.0 * N * O * (C / Groups) * KH * KW * Ho * Wo;
+
+    /// <summary>1×1, stride 1, no padding: the input image already is the im2col matrix.</summary>
+    internal bool IsPointwise => KH == 1 && KW == 1 && StrideH == 1 && StrideW == 1 && PadH == 0 && PadW == 0;
+
+    internal void Validate()
+    {
+        if (N < 0 || C <= 0 || H <= 0 || W <= 0 || O <= 0 || KH <= 0 || KW <= 0 || StrideH <= 0 || StrideW <= 0
+            || PadH < 0 || PadW < 0 || Groups <= 0)
+            throw new ArgumentOutOfRangeException(nameof(Conv2dGeometry), $"Invalid convolution geometry {this}.");
+        if (C % Groups != 0 || O % Groups != 0)
+            throw new ArgumentException($"Channels ({C} in, {O} out) must be divisible by groups ({Groups}).");
+        if (Ho <= 0 || Wo <= 0) throw new ArgumentException($"Kernel larger than the padded input in {this}.");
+    }
+}
+
+public static unsafe class CpuConv2d
+{
+    /// <summary>Target number of output pixels (GEMM columns) per chunk of an image.</summary>
+    internal const int ChunkColumns = 512;
+
+    /// <summary>y = conv(x, w) + bias (bias may be empty). y is overwritten.</summary>
+    public static void Conv2dForward(in Conv2dGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w,
+        ReadOnlySpan<float> bias, Span<float> y)
+    {
+        Check(g, x.Length, g.InputLength, nameof(x), w.Length, y.Length, g.OutputLength, nameof(y));
+        if (!bias.IsEmpty && bias.Length < g.O) throw new ArgumentException($"bias holds {bias.Length} elements, needs {g.O}.", nameof(bias));
+        fixed (float* px = x, pw = w, pb = bias, py = y)
+        {
+            var job = new ConvJob(g, px, pw, py, bias.IsEmpty ? null : pb);
+            job.ForEach(job.Items, job.ColsFloats, 0, job.Forward, null);
+        }
+    }
+
+    /// <summary>gx (+)= convᵀ(gy, w): the gradient of the forward pass with respect to x.</summary>
+    public static void Conv2dBackwardInput(in Conv2dGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> w,
+        Span<float> gx, bool accumulate = false)
+    {
+        Check(g, gy.Length, g.OutputLength, nameof(gy), w.Length, gx.Length, g.InputLength, nameof(gx));
+        if (!accumulate && !g.IsPointwise) gx[..(int)g.InputLength].Clear();
+        fixed (float* pgy = gy, pw = w, pgx = gx)
+        {
+            var job = new ConvJob(g, pgx, pw, pgy, null) { Accumulate = accumulate };
+            if (g.IsPointwise)
+            {
+                job.ForEach(job.Items, 0, 0, job.BackwardInput, null);
+                return;
+            }
+            // col2im of neighbouring chunks overlaps in the kernel halo; chunks two apart never do, so even and odd
+            // chunks run as two race-free phases.
+            for (int phase = 0; phase < 2; phase++)
+            {
+                int perImage = (job.Chunks - phase + 1) / 2;
+                int ph = phase;
+                job.ForEach(g.N * g.Groups * perImage, job.ColsFloats, 0,
+                    (i, s) => job.BackwardInput(i / perImage * job.Chunks + 2 * (i % perImage) + ph, s), null);
+            }
+        }
+    }
+
+    /// <summary>gw (+)= Σₙ gy·colsᵀ: the gradient of the forward pass with respect to w.</summary>
+    public static void Conv2dBackwardWeight(in Conv2dGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> x,
+        Span<float> gw, bool accumulate = false)
+    {
+        Check(g, gy.Length, g.OutputLength, nameof(gy), gw.Length, x.Length, g.InputLength, nameof(x));
+        if (!accumulate) gw[..(int)g.WeightLength].Clear();
+        fixed (float* pgy = gy, px = x, pgw = gw)
+        {
+            var job = new ConvJob(g, px, pgw, pgy, null);
+            // Parallel chunks each sum into a private copy of gw, reduced under a lock at the end.
+            job.ForEach(job.Items, job.ColsFloats, job.ParallelItems ? g.WeightLength : 0, job.BackwardWeight,
+                job.ReducePartial);
+        }
+    }
+
+    /// <summary>gb[o] (+)= Σ over n, pixels of gy[n, o].</summary>
+    public static void Conv2dBackwardBias(in Conv2dGeometry g, ReadOnlySpan<float> gy, Span<float> gb, bool accumulate = false)
+    {
+        g.Validate();
+        int P = g.Ho * g.Wo;
+        if (gy.Length < g.OutputLength) throw new ArgumentException($"gy holds {gy.Length} elements, needs {g.OutputLength}.", nameof(gy));
+        if (gb.Length < g.O) throw new ArgumentException($"gb holds {gb.Length} elements, needs {g.O}.", nameof(gb));
+        for (int o = 0; o < g.O; o++)
+        {
+            double sum = 0;
+            for (int n = 0; n < g.N; n++) sum += Sum(gy.Slice((n * g.O + o) * P, P));
+            gb[o] = (float)(accumulate ? gb[o] + sum : sum);
+        }
+    }
+
+    private static void Check(in Conv2dGeometry g, int aLength, long aNeed, string aName, int wLength, int outLength,
+        long outNeed, string outName)
+    {
+        g.Validate();
+        if (aLength < aNeed) throw new ArgumentException($"{aName} holds {aLength} elements, needs {aNeed}.", aName);
+        if (wLength < g.WeightLength) throw new ArgumentException($"Weights hold {wLength} elements, need {g.WeightLength}.");
+        if (outLength < outNeed) throw new ArgumentException($"{outName} holds {outLength} elements, needs {outNeed}.", outName);
+        if (Math.Max(g.InputLength, g.OutputLength) > int.MaxValue) throw new ArgumentException("Tensor too large for one call.");
+    }
+
+    private static void AddInPlace(Span<float> dst, ReadOnlySpan<float> src)
+    {
+        int i = 0;
+        var d = MemoryMarshal.Cast<float, Vector<float>>(dst);
+        var s = MemoryMarshal.Cast<float, Vector<float>>(src);
+        for (; i < d.Length; i++) d[i] += s[i];
+        for (i *= Vector<float>.Count; i < dst.Length; i++) dst[i] += src[i];
+    }
+
+    private static double Sum(ReadOnlySpan<float> v)
+    {
+        var acc = Vector<float>.Zero;
+        var vs = MemoryMarshal.Cast<float, Vector<float>>(v);
+        foreach (var x in vs) acc += x;
+        double sum = Vector.Sum(acc);
+        for (int i = vs.Length * Vector<float>.Count; i < v.Length; i++) sum += v[i];
+        return sum;
+    }
+
+    /// <summary>Pooled per-worker buffers: the im2col chunk and (weight gradient only) a zeroed private gw.</summary>
+    private sealed class Scratch
+    {
+        public readonly float[] Cols;
+        public readonly float[]? Partial;
+
+        public Scratch(long cols, long partial)
+        {
+            Cols = ArrayPool<float>.Shared.Rent((int)cols);
+            if (partial > 0)
+            {
+                Partial = ArrayPool<float>.Shared.Rent((int)partial);
+                Partial.AsSpan(0, (int)partial).Clear();
+            }
+        }
+
+        public void Return()
+        {
+            ArrayPool<float>.Shared.Return(Cols);
+            if (Partial != null) ArrayPool<float>.Shared.Return(Partial);
+        }
+    }
+
+    /// <summary>
+    /// One convolution call cut into work items (image n, group, chunk of output rows). Pointers: In = x (forward,
+    /// weight grad) or gx (input grad); Wt = w or gw; Out = y or gy.
+    /// </summary>
+    private sealed class ConvJob
+    {
+        private readonly Conv2dGeometry _g;
+        private readonly float* _in, _wt, _out, _bias;
+        private readonly int _ho, _wo, _p, _cg, _og, _k, _rows;
+        public readonly int Chunks, Items;
+        public readonly long ColsFloats;
+        public readonly bool ParallelItems;
+        public bool Accumulate { get; init; }
+        private readonly object _reduceGate = new();
+
+        public ConvJob(in Conv2dGeometry g, float* input, float* weights, float* output, float* bias)
+        {
+            _g = g;
+            _in = input;
+            _wt = weights;
+            _out = output;
+            _bias = bias;
+            (_ho, _wo) = (g.Ho, g.Wo);
+            _p = _ho * _wo;
+            _cg = g.C / g.Groups;
+            _og = g.O / g.Groups;
+            _k = _cg * g.KH * g.KW;
+            // At least ceil(KH/StrideH) rows per chunk so that chunks two apart never share input rows (col2im phases).
+            int minRows = (g.KH + g.StrideH - 1) / g.StrideH;
+            _rows = Math.Clamp((ChunkColumns + _wo - 1) / _wo, Math.Min(minRows, _ho), _ho);
+            Chunks = (_ho + _rows - 1) / _rows;
+            Items = g.N * g.Groups * Chunks;
+            ColsFloats = g.IsPointwise ? 0 : (long)_k * _rows * _wo;
+            int threads = Math.Max(1, SimdGemm.MaxThreads);
+            ParallelItems = threads > 1 && Items >= 2 * threads;
+        }
+
+        /// <summary>Runs body over items [0, count), in parallel (one Scratch per worker) or in order.</summary>
+        public void ForEach(int count, long colsFloats, long partialFloats, Action<int, Scratch> body, Action<Scratch>? finish)
+        {
+            if (!ParallelItems)
+            {
+                var s = new Scratch(colsFloats, partialFloats);
+                for (int i = 0; i < count; i++) body(i, s);
+                finish?.Invoke(s);
+                s.Return();
+                return;
+            }
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = SimdGemm.MaxThreads },
+                () => new Scratch(colsFloats, partialFloats),
+                (i, _, s) => { body(i, s); return s; },
+                s => { finish?.Invoke(s); s.Return(); });
+        }
+
+        public void Forward(int item, Scratch s)
+        {
+            var (n, grp, oh0, rows) = Locate(item);
+            int cc = rows * _wo;
+            float* x = _in + ((long)n * _g.C + grp * _cg) * _g.H * _g.W;
+            float* y = _out + ((long)n * _g.O + grp * _og) * _p + oh0 * _wo;
+            fixed (float* cols = s.Cols)
+            {
+                float* b = Columns(x, oh0, rows, s.Cols, cols, out long ldb);
+                Gemm(false, false, _og, cc, _k, _wt + (long)grp * _og * _k, _k, b, ldb, 0f, y, _p);
+            }
+            if (_bias == null) return;
+            for (int o = 0; o < _og; o++)
+            {
+                var row = new Span<float>(y + (long)o * _p, cc);
+                var bv = new Vector<float>(_bias[grp * _og + o]);
+                var rv = MemoryMarshal.Cast<float, Vector<float>>(row);
+                for (int i = 0; i < rv.Length; i++) rv[i] += bv;
+                for (int i = rv.Length * Vector<float>.Count; i < row.Length; i++) row[i] += bv[0];
+            }
+        }
+
+        public void BackwardInput(int item, Scratch s)
+        {
+            var (n, grp, oh0, rows) = Locate(item);
+            int cc = rows * _wo;
+            float* gx = _in + ((long)n * _g.C + grp * _cg) * _g.H * _g.W;
+            float* gy = _out + ((long)n * _g.O + grp * _og) * _p + oh0 * _wo;
+            float* w = _wt + (long)grp * _og * _k;
+            if (_g.IsPointwise)
+            {
+                Gemm(true, false, _k, cc, _og, w, _k, gy, _p, Accumulate ? 1f : 0f, gx + oh0 * _wo, _p);
+                return;
+            }
+            fixed (float* cols = s.Cols)
+            {
+                Gemm(true, false, _k, cc, _og, w, _k, gy, _p, 0f, cols, cc);
+                CpuIm2Col.Col2ImRows(new ReadOnlySpan<float>(cols, _k * cc), _cg, _g.H, _g.W, _g.KH, _g.KW,
+                    _g.StrideH, _g.StrideW, _g.PadH, _g.PadW, oh0, rows, new Span<float>(gx, _cg * _g.H * _g.W));
+            }
+        }
+
+        public void BackwardWeight(int item, Scratch s)
+        {
+            var (n, grp, oh0, rows) = Locate(item);
+            int cc = rows * _wo;
+            float* x = _in + ((long)n * _g.C + grp * _cg) * _g.H * _g.W;
+            float* gy = _out + ((long)n * _g.O + grp * _og) * _p + oh0 * _wo;
+            fixed (float* cols = s.Cols, partial = s.Partial)
+            {
+                float* gw = (partial != null ? partial : _wt) + (long)grp * _og * _k;
+                float* b = Columns(x, oh0, rows, s.Cols, cols, out long ldb);
+                Gemm(false, true, _og, _k, cc, gy, _p, b, ldb, 1f, gw, _k);
+            }
+        }
+
+        /// <summary>Adds a worker's private weight gradient into the shared one.</summary>
+        public void ReducePartial(Scratch s)
+        {
+            if (s.Partial == null) return;
+            int len = (int)_g.WeightLength;
+            lock (_reduceGate) AddInPlace(new Span<float>(_wt, len), s.Partial.AsSpan(0, len));
+        }
+
+        /// <summary>
+        /// The [K, rows·Wo] im2col matrix of output rows [oh0, oh0+rows) of one image/group, with its leading dimension:
+        /// the image itself for pointwise convolutions, else unrolled into the scratch buffer.
+        /// </summary>
+        private float* Columns(float* x, int oh0, int rows, float[] cols, float* pcols, out long ld)
+        {
+            if (_g.IsPointwise)
+            {
+                ld = _p;
+                return x + oh0 * _wo;
+            }
+            ld = rows * _wo;
+            CpuIm2Col.Im2ColRows(new ReadOnlySpan<float>(x, _cg * _g.H * _g.W), _cg, _g.H, _g.W, _g.KH, _g.KW,
+                _g.StrideH, _g.StrideW, _g.PadH, _g.PadW, oh0, rows, cols.AsSpan(0, _k * rows * _wo));
+            return pcols;
+        }
+
+        private (int n, int grp, int oh0, int rows) Locate(int item)
+        {
+            int chunk = item % Chunks, ng = item / Chunks;
+            int oh0 = chunk * _rows;
+            return (ng / _g.Groups, ng % _g.Groups, oh0, Math.Min(_rows, _ho - oh0));
+        }
+
+        private void Gemm(bool transA, bool transB, int M, int N, int K, float* A, long lda, float* B, long ldb,
+            float beta, float* C, long ldc)
+        {
+            var p = new GemmProblem
+            {
+                TransA = transA, TransB = transB, M = M, N = N, K = K, Alpha = 1f, Beta = beta,
+                A = A, Lda = lda, B = B, Ldb = ldb, C = C, Ldc = ldc, Batch = 1,
+            };
+            SimdGemm.Run(in p, parallel: !ParallelItems);
+        }
+    }
+}

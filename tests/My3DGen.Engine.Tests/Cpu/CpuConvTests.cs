@@ -1,0 +1,193 @@
+// Correctness of im2col/col2im and the im2col+GEMM convolution (forward, input, weight and bias gradients) against
+// direct double-precision loops, plus the adjoint identities <gy, conv(x)> = <convᵀ(gy), x> = <gw(gy, x), w>.
+// Geometries cover stride 1/2, pad 0/1/2, kernels 1/3/4, groups 1/2, odd H/W, chunked and parallel paths.
+using My3DGen.Engine.Backends.Cpu;
+
+namespace My3DGen.Engine.Tests.Cpu;
+
+public class CpuConvTests
+{
+    private static readonly Conv2dGeometry[] Geometries =
+    [
+        new(2, 3, 7, 9, 4, 3, stride: 1, pad: 1),
+        new(1, 4, 8, 8, 6, 3, stride: 2, pad: 1, groups: 2),
+        new(2, 2, 5, 6, 4, 1),                                  // pointwise: no im2col
+        new(1, 4, 6, 5, 4, 1, stride: 2, groups: 2),            // 1×1 but strided: im2col
+        new(1, 3, 9, 7, 2, 4, stride: 2, pad: 2),
+        new(2, 6, 10, 9, 6, 4, stride: 1, pad: 2, groups: 2),
+        new(1, 3, 11, 13, 5, 3),
+        new(1, 2, 9, 8, 3, 3, 2, 1, 2, 0, 1, 1),                // rectangular kernel, unequal strides/padding
+        new(3, 8, 40, 37, 16, 3, stride: 1, pad: 1),            // several chunks per image, parallel chunks
+        new(1, 16, 70, 69, 8, 3, stride: 2, pad: 1),            // few chunks: sequential, parallel GEMM
+        new(1, 32, 24, 24, 32, 3, stride: 1, pad: 1, groups: 2),
+        new(2, 40, 21, 19, 24, 1),                              // pointwise, larger
+    ];
+
+    private static IEnumerable<TestCaseData> Cases() =>
+        Geometries.Select(g => new TestCaseData(g).SetArgDisplayNames(
+            $"N{g.N} C{g.C} {g.H}x{g.W} O{g.O} k{g.KH}x{g.KW} s{g.StrideH}{g.StrideW} p{g.PadH}{g.PadW} g{g.Groups}"));
+
+    [TestCaseSource(nameof(Cases))]
+    public void Forward_MatchesDirectLoops(Conv2dGeometry g)
+    {
+        var rng = new Random(11);
+        var x = CpuTestData.Uniform(rng, (int)g.InputLength);
+        var w = CpuTestData.Uniform(rng, (int)g.WeightLength);
+        var bias = CpuTestData.Uniform(rng, g.O);
+        var y = Enumerable.Repeat(float.NaN, (int)g.OutputLength).ToArray();
+        CpuConv2d.Conv2dForward(g, x, w, bias, y);
+        var expected = NaiveForward(g, x, w, bias);
+        Assert.That(CpuTestData.MaxAbsDiff(y, expected), Is.LessThanOrEqualTo(Tolerance(g.C / g.Groups * g.KH * g.KW)));
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void BackwardInput_MatchesDirectLoopsAndAdjoint(Conv2dGeometry g)
+    {
+        var rng = new Random(12);
+        var x = CpuTestData.Uniform(rng, (int)g.InputLength);
+        var w = CpuTestData.Uniform(rng, (int)g.WeightLength);
+        var gy = CpuTestData.Uniform(rng, (int)g.OutputLength);
+        var gx = Enumerable.Repeat(float.NaN, (int)g.InputLength).ToArray();
+        CpuConv2d.Conv2dBackwardInput(g, gy, w, gx);
+        var (expected, _) = NaiveBackward(g, x, w, gy);
+        double tol = Tolerance(g.O / g.Groups * g.KH * g.KW);
+        Assert.That(CpuTestData.MaxAbsDiff(gx, expected), Is.LessThanOrEqualTo(tol));
+
+        var y = new float[g.OutputLength];
+        CpuConv2d.Conv2dForward(g, x, w, ReadOnlySpan<float>.Empty, y);
+        double lhs = CpuTestData.Dot(gy, y), rhs = CpuTestData.Dot(gx, x);
+        Assert.That(Math.Abs(lhs - rhs), Is.LessThanOrEqualTo(1e-5 * (1 + Math.Abs(lhs)) * Math.Sqrt(g.OutputLength)));
+
+        // accumulate = true adds onto what is there.
+        var acc = Enumerable.Repeat(1f, (int)g.InputLength).ToArray();
+        CpuConv2d.Conv2dBackwardInput(g, gy, w, acc, accumulate: true);
+        Assert.That(CpuTestData.MaxAbsDiff(acc, expected.Select(v => v + 1f).ToArray()), Is.LessThanOrEqualTo(tol));
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void BackwardWeightAndBias_MatchDirectLoopsAndAdjoint(Conv2dGeometry g)
+    {
+        var rng = new Random(13);
+        var x = CpuTestData.Uniform(rng, (int)g.InputLength);
+        var w = CpuTestData.Uniform(rng, (int)g.WeightLength);
+        var gy = CpuTestData.Uniform(rng, (int)g.OutputLength);
+        var gw = Enumerable.Repeat(float.NaN, (int)g.WeightLength).ToArray();
+        CpuConv2d.Conv2dBackwardWeight(g, gy, x, gw);
+        var (_, expected) = NaiveBackward(g, x, w, gy);
+        double tol = Tolerance(g.N * g.Ho * g.Wo);
+        Assert.That(CpuTestData.MaxAbsDiff(gw, expected), Is.LessThanOrEqualTo(tol));
+
+        var y = new float[g.OutputLength];
+        CpuConv2d.Conv2dForward(g, x, w, ReadOnlySpan<float>.Empty, y);
+        double lhs = CpuTestData.Dot(gy, y), rhs = CpuTestData.Dot(gw, w);
+        Assert.That(Math.Abs(lhs - rhs), Is.LessThanOrEqualTo(1e-5 * (1 + Math.Abs(lhs)) * Math.Sqrt(g.OutputLength)));
+
+        var acc = Enumerable.Repeat(-2f, (int)g.WeightLength).ToArray();
+        CpuConv2d.Conv2dBackwardWeight(g, gy, x, acc, accumulate: true);
+        Assert.That(CpuTestData.MaxAbsDiff(acc, expected.Select(v => v - 2f).ToArray()), Is.LessThanOrEqualTo(tol));
+
+        var gb = new float[g.O];
+        CpuConv2d.Conv2dBackwardBias(g, gy, gb);
+        int P = g.Ho * g.Wo;
+        for (int o = 0; o < g.O; o++)
+        {
+            double s = 0;
+            for (int n = 0; n < g.N; n++)
+                for (int p = 0; p < P; p++) s += gy[(n * g.O + o) * P + p];
+            Assert.That(gb[o], Is.EqualTo(s).Within(1e-4));
+        }
+    }
+
+    [TestCase(3, 7, 9, 3, 3, 1, 1, 1, 1)]
+    [TestCase(2, 8, 6, 4, 2, 2, 1, 2, 0)]
+    [TestCase(2, 5, 5, 1, 1, 2, 2, 0, 0)]
+    [TestCase(1, 9, 11, 3, 4, 2, 3, 2, 1)]
+    public void Im2ColAndCol2Im_MatchDirectIndexingAndAreAdjoint(int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw)
+    {
+        var rng = new Random(17);
+        int Ho = CpuIm2Col.OutputSize(H, kh, sh, ph), Wo = CpuIm2Col.OutputSize(W, kw, sw, pw);
+        var x = CpuTestData.Uniform(rng, C * H * W);
+        var cols = Enumerable.Repeat(float.NaN, C * kh * kw * Ho * Wo).ToArray();
+        CpuIm2Col.Im2Col(x, C, H, W, kh, kw, sh, sw, ph, pw, cols);
+        for (int c = 0; c < C; c++)
+            for (int i = 0; i < kh; i++)
+                for (int j = 0; j < kw; j++)
+                    for (int oh = 0; oh < Ho; oh++)
+                        for (int ow = 0; ow < Wo; ow++)
+                        {
+                            int ih = oh * sh - ph + i, iw = ow * sw - pw + j;
+                            float v = ih >= 0 && ih < H && iw >= 0 && iw < W ? x[(c * H + ih) * W + iw] : 0f;
+                            Assert.That(cols[((c * kh + i) * kw + j) * Ho * Wo + oh * Wo + ow], Is.EqualTo(v));
+                        }
+
+        var r = CpuTestData.Uniform(rng, cols.Length);
+        var back = new float[x.Length];
+        CpuIm2Col.Col2Im(r, C, H, W, kh, kw, sh, sw, ph, pw, back);
+        Assert.That(CpuTestData.Dot(back, x), Is.EqualTo(CpuTestData.Dot(r, cols)).Within(1e-5 * Math.Sqrt(cols.Length)));
+    }
+
+    [Test]
+    public void RejectsInconsistentShapes()
+    {
+        var g = new Conv2dGeometry(1, 3, 5, 5, 4, 3, groups: 2);
+        Assert.Throws<ArgumentException>(() => CpuConv2d.Conv2dForward(g, new float[75], new float[36], default, new float[36]));
+        var ok = new Conv2dGeometry(1, 2, 5, 5, 4, 3);
+        Assert.Throws<ArgumentException>(() => CpuConv2d.Conv2dForward(ok, new float[49], new float[72], default, new float[36]));
+    }
+
+    /// <summary>Float rounding of a K-term dot product of unit-range values, with generous headroom.</summary>
+    private static double Tolerance(int terms) => 1e-4 * Math.Sqrt(terms) + 1e-6;
+
+    private static float[] NaiveForward(in Conv2dGeometry g, float[] x, float[] w, float[]? bias)
+    {
+        int cg = g.C / g.Groups, og = g.O / g.Groups, Ho = g.Ho, Wo = g.Wo;
+        var y = new float[g.OutputLength];
+        for (int n = 0; n < g.N; n++)
+            for (int o = 0; o < g.O; o++)
+                for (int oh = 0; oh < Ho; oh++)
+                    for (int ow = 0; ow < Wo; ow++)
+                    {
+                        double s = bias?[o] ?? 0;
+                        int grp = o / og;
+                        for (int c = 0; c < cg; c++)
+                            for (int i = 0; i < g.KH; i++)
+                                for (int j = 0; j < g.KW; j++)
+                                {
+                                    int ih = oh * g.StrideH - g.PadH + i, iw = ow * g.StrideW - g.PadW + j;
+                                    if (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W) continue;
+                                    s += (double)x[((n * g.C + grp * cg + c) * g.H + ih) * g.W + iw]
+                                         * w[((o * cg + c) * g.KH + i) * g.KW + j];
+                                }
+                        y[((n * g.O + o) * Ho + oh) * Wo + ow] = (float)s;
+                    }
+        return y;
+    }
+
+    /// <summary>Direct scatter loops for both gradients: gx[n,c,ih,iw] and gw[o,c,i,j] in double.</summary>
+    private static (float[] gx, float[] gw) NaiveBackward(in Conv2dGeometry g, float[] x, float[] w, float[] gy)
+    {
+        int cg = g.C / g.Groups, og = g.O / g.Groups, Ho = g.Ho, Wo = g.Wo;
+        var gx = new double[g.InputLength];
+        var gw = new double[g.WeightLength];
+        for (int n = 0; n < g.N; n++)
+            for (int o = 0; o < g.O; o++)
+                for (int oh = 0; oh < Ho; oh++)
+                    for (int ow = 0; ow < Wo; ow++)
+                    {
+                        double d = gy[((n * g.O + o) * Ho + oh) * Wo + ow];
+                        int grp = o / og;
+                        for (int c = 0; c < cg; c++)
+                            for (int i = 0; i < g.KH; i++)
+                                for (int j = 0; j < g.KW; j++)
+                                {
+                                    int ih = oh * g.StrideH - g.PadH + i, iw = ow * g.StrideW - g.PadW + j;
+                                    if (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W) continue;
+                                    long xi = ((n * g.C + grp * cg + c) * g.H + ih) * g.W + iw;
+                                    long wi = ((o * cg + c) * g.KH + i) * g.KW + j;
+                                    gx[xi] += d * w[wi];
+                                    gw[wi] += d * x[xi];
+                                }
+                    }
+        return (gx.Select(v => (float)v).ToArray(), gw.Select(v => (float)v).ToArray());
+    }
+}
