@@ -1,0 +1,77 @@
+// The reverse-mode engine: orders the graph below a tensor topologically, runs each node's
+// gradient rule (from OpTable) once with the summed output gradient, and accumulates leaf grads.
+using My3DGen.Engine.Ops;
+using My3DGen.Engine.Tensors;
+
+namespace My3DGen.Engine.Autograd;
+
+internal static class Backprop
+{
+    public static void Run(Tensor root, Tensor? gradient, bool retainGraph)
+    {
+        root.CheckAlive("backward");
+        if (!root.RequiresGrad)
+            throw new AutogradException("backward", $"tensor {TensorException.Fmt(root.Shape)} does not require grad (no input of the graph has RequiresGrad = true)");
+        if (gradient == null && root.Numel != 1)
+            throw new ShapeMismatchException("backward", $"an explicit gradient is needed for non-scalar output {TensorException.Fmt(root.Shape)}");
+        if (gradient != null && !ShapeUtil.SameShape(gradient.Shape, root.Shape))
+            throw new ShapeMismatchException("backward", $"gradient shape {TensorException.Fmt(gradient.Shape)} differs from output shape {TensorException.Fmt(root.Shape)}");
+
+        using var scope = TensorScope.Begin();
+        using var noGrad = GradMode.NoGrad();
+        var seed = gradient ?? Tensor.Ones(root.Backend, root.Shape);
+        if (root.IsLeaf) { Accumulate(scope, root, seed); return; }
+
+        var order = TopologicalOrder(root.GradFn!);
+        var grads = new Dictionary<Node, Tensor> { [root.GradFn!] = seed };
+        for (int k = order.Count - 1; k >= 0; k--)
+        {
+            var node = order[k];
+            node.CheckNotReleased();
+            if (!grads.TryGetValue(node, out var g)) continue;
+            var rule = OpTable.Get(node.Op).Backward
+                ?? throw new AutogradException(node.Op.ToString(), "op is not differentiable");
+            var inputGrads = rule(node, g);
+            var inputs = node.Inputs;
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                var gi = inputGrads[i];
+                if (gi == null || !node.NeedsGrad[i]) continue;
+                var input = inputs[i];
+                if (!ShapeUtil.SameShape(gi.Shape, input.Shape))
+                    throw new AutogradException(node.Op.ToString(), $"gradient rule produced {TensorException.Fmt(gi.Shape)} for input {TensorException.Fmt(input.Shape)}");
+                if (input.GradFn is { } parent)
+                    grads[parent] = grads.TryGetValue(parent, out var prev) ? Elementwise.Add(prev, gi) : gi;
+                else Accumulate(scope, input, gi);
+            }
+            if (!retainGraph) node.Release();
+        }
+    }
+
+    /// <summary>leaf.Grad += g; the stored gradient outlives the backward scope.</summary>
+    static void Accumulate(TensorScope scope, Tensor leaf, Tensor g)
+    {
+        var sum = leaf.Grad == null ? g.Contiguous(forceCopy: true) : Elementwise.Add(leaf.Grad, g);
+        leaf.Grad?.Dispose();
+        leaf.Grad = scope.Forget(sum);
+    }
+
+    static List<Node> TopologicalOrder(Node root)
+    {
+        var order = new List<Node>();
+        var visited = new HashSet<Node>();
+        var stack = new Stack<(Node Node, bool Expanded)>();
+        stack.Push((root, false));
+        while (stack.Count > 0)
+        {
+            var (n, expanded) = stack.Pop();
+            if (expanded) { order.Add(n); continue; }
+            if (!visited.Add(n)) continue;
+            n.CheckNotReleased();
+            stack.Push((n, true));
+            foreach (var inp in n.Inputs)
+                if (inp.GradFn is { } p && !visited.Contains(p)) stack.Push((p, false));
+        }
+        return order; // children before parents: reversed iteration visits the root first
+    }
+}

@@ -1,0 +1,18 @@
+// CPU backend GEMM and convolution primitives: thin adapters from the backend argument records
+// to the SIMD GEMM (SimdGemm) and the im2col convolution (CpuConv2d).
+namespace My3DGen.Engine.Backends.Cpu;
+
+public sealed partial class CpuBackend
+{
+    public void Gemm(in GemmArgs g)
+    {
+        var a = D(g.A); var b = D(g.B); var c = D(g.C);
+        SimdGemm.GemmBatched(g.TransA, g.TransB, g.M, g.N, g.K, g.Alpha,
+            a.AsSpan(g.OffsetA), g.Lda, g.StrideA, b.AsSpan(g.OffsetB), g.Ldb, g.StrideB,
+            g.Beta, c.AsSpan(g.OffsetC), g.Ldc, g.StrideC, g.Batch);
+    }
+
+    public void Conv2dForward(in ConvGeometry g, Storage x, Storage w, Storage? bias, Storage y) => throw new NotImplementedException();
+    public void Conv2dBackwardInput(in ConvGeometry g, Storage gy, Storage w, Storage gx, bool accumulate) => throw new NotImplementedException();
+    public void Conv2dBackwardWeight(in ConvGeometry g, Storage gy, Storage x, Storage gw, bool accumulate) => throw new NotImplementedException();
+}

@@ -1,0 +1,148 @@
+// The managed CPU backend: memory, copies and elementwise/reduction primitives in plain C#
+// (SIMD via Vector<float> where it pays, Parallel.For over chunks). GEMM/conv, resampling,
+// pooling, indexing and Adam live in the other CpuBackend.*.cs files.
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace My3DGen.Engine.Backends.Cpu;
+
+public sealed partial class CpuBackend : IBackend
+{
+    const int Grain = 1 << 15;
+    public static CpuBackend Instance { get; } = new();
+
+    public string Name => $"cpu ({Environment.ProcessorCount} threads, {SimdGemm.KernelName})";
+    public BackendKind Kind => BackendKind.ManagedCpu;
+
+    static float[] D(Storage s) => ((CpuStorage)s).Data;
+
+    public Storage Allocate(long count) => new CpuStorage(this, count);
+    public void Upload(ReadOnlySpan<float> src, Storage dst, long dstOffset) => src.CopyTo(D(dst).AsSpan((int)dstOffset));
+    public void Download(Storage src, long srcOffset, Span<float> dst) => D(src).AsSpan((int)srcOffset, dst.Length).CopyTo(dst);
+    public void Fill(Storage dst, long offset, long count, float value) => D(dst).AsSpan((int)offset, (int)count).Fill(value);
+    public void Synchronize() { }
+    public void Dispose() { }
+
+    public void Copy(Storage src, StridedView sv, Storage dst, StridedView dv)
+    {
+        var s = D(src); var d = D(dst);
+        int n = sv.Count;
+        if (sv.IsContiguous && dv.IsContiguous) { s.AsSpan(sv.Offset, n).CopyTo(d.AsSpan(dv.Offset, n)); return; }
+        int inner = sv.S5;
+        int rows = n / Math.Max(1, inner);
+        CpuParallel.For(rows, Math.Max(1, Grain / Math.Max(1, inner)), (r0, r1) =>
+        {
+            for (long r = r0; r < r1; r++)
+            {
+                int lin = (int)r * inner;
+                int si = sv.IndexOf(lin), di = dv.IndexOf(lin);
+                if (sv.T5 == 1 && dv.T5 == 1) s.AsSpan(si, inner).CopyTo(d.AsSpan(di, inner));
+                else for (int i = 0; i < inner; i++) d[di + i * dv.T5] = s[si + i * sv.T5];
+            }
+        });
+    }
+
+    public void Unary(UnaryOp op, Storage x, int xOffset, Storage y, int yOffset, int n, float a, float b)
+    {
+        var xs = D(x); var ys = D(y);
+        CpuParallel.For(n, Grain, (s, e) =>
+        {
+            var src = xs.AsSpan(xOffset + (int)s, (int)(e - s));
+            var dst = ys.AsSpan(yOffset + (int)s, (int)(e - s));
+            if (op == UnaryOp.Affine) { AffineSimd(src, dst, a, b); return; }
+            for (int i = 0; i < src.Length; i++) dst[i] = ScalarMath.Unary(op, src[i], a, b);
+        });
+    }
+
+    static void AffineSimd(ReadOnlySpan<float> x, Span<float> y, float a, float b)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var va = new Vector<float>(a); var vb = new Vector<float>(b);
+            var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
+            var vy = MemoryMarshal.Cast<float, Vector<float>>(y);
+            for (int k = 0; k < vx.Length; k++) vy[k] = vx[k] * va + vb;
+            i = vx.Length * Vector<float>.Count;
+        }
+        for (; i < x.Length; i++) y[i] = a * x[i] + b;
+    }
+
+    public void UnaryGrad(UnaryOp op, Storage x, Storage y, Storage gy, Storage gx, int n, float a, float b)
+    {
+        var xs = D(x); var ys = D(y); var gys = D(gy); var gxs = D(gx);
+        CpuParallel.For(n, Grain, (s, e) =>
+        {
+            for (long i = s; i < e; i++) gxs[i] = gys[i] * ScalarMath.UnaryDerivative(op, xs[i], ys[i], a, b);
+        });
+    }
+
+    public void Binary(BinaryOp op, Storage a, StridedView av, Storage b, StridedView bv, Storage y, int n)
+    {
+        var xa = D(a); var xb = D(b); var ys = D(y);
+        if (av.IsContiguous && bv.IsContiguous && op is BinaryOp.Add or BinaryOp.Sub or BinaryOp.Mul or BinaryOp.Div)
+        {
+            CpuParallel.For(n, Grain, (s, e) =>
+                BinarySimd(op, xa.AsSpan(av.Offset + (int)s, (int)(e - s)), xb.AsSpan(bv.Offset + (int)s, (int)(e - s)), ys.AsSpan((int)s, (int)(e - s))));
+            return;
+        }
+        int inner = av.S5;
+        int rows = n / Math.Max(1, inner);
+        CpuParallel.For(rows, Math.Max(1, Grain / Math.Max(1, inner)), (r0, r1) =>
+        {
+            for (long r = r0; r < r1; r++)
+            {
+                int lin = (int)r * inner;
+                int ia = av.IndexOf(lin), ib = bv.IndexOf(lin);
+                if (av.T5 == 1 && bv.T5 == 1 && op is BinaryOp.Add or BinaryOp.Sub or BinaryOp.Mul or BinaryOp.Div)
+                    BinarySimd(op, xa.AsSpan(ia, inner), xb.AsSpan(ib, inner), ys.AsSpan(lin, inner));
+                else
+                    for (int i = 0; i < inner; i++) ys[lin + i] = ScalarMath.Binary(op, xa[ia + i * av.T5], xb[ib + i * bv.T5]);
+            }
+        });
+    }
+
+    static void BinarySimd(BinaryOp op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var va = MemoryMarshal.Cast<float, Vector<float>>(a);
+            var vb = MemoryMarshal.Cast<float, Vector<float>>(b);
+            var vy = MemoryMarshal.Cast<float, Vector<float>>(y);
+            switch (op)
+            {
+                case BinaryOp.Add: for (int k = 0; k < vy.Length; k++) vy[k] = va[k] + vb[k]; break;
+                case BinaryOp.Sub: for (int k = 0; k < vy.Length; k++) vy[k] = va[k] - vb[k]; break;
+                case BinaryOp.Mul: for (int k = 0; k < vy.Length; k++) vy[k] = va[k] * vb[k]; break;
+                case BinaryOp.Div: for (int k = 0; k < vy.Length; k++) vy[k] = va[k] / vb[k]; break;
+            }
+            i = vy.Length * Vector<float>.Count;
+        }
+        for (; i < y.Length; i++) y[i] = ScalarMath.Binary(op, a[i], b[i]);
+    }
+
+    public void ReduceLastAxis(ReduceOp op, Storage x, int xOffset, int outer, int inner, Storage y)
+    {
+        var xs = D(x); var ys = D(y);
+        CpuParallel.For(outer, Math.Max(1, Grain / Math.Max(1, inner)), (o0, o1) =>
+        {
+            for (long o = o0; o < o1; o++)
+            {
+                var row = xs.AsSpan(xOffset + (int)o * inner, inner);
+                if (op == ReduceOp.Sum)
+                {
+                    double acc = 0;
+                    foreach (var v in row) acc += v;
+                    ys[o] = (float)acc;
+                }
+                else
+                {
+                    float m = float.NegativeInfinity;
+                    foreach (var v in row) if (v > m || float.IsNaN(v)) m = v;
+                    ys[o] = m;
+                }
+            }
+        });
+    }
+}

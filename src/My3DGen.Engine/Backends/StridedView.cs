@@ -1,0 +1,60 @@
+// A fixed-size (rank ≤ 6) description of a strided view: shape, element strides and offset.
+// It is an unmanaged struct so it can be passed by value into ILGPU kernels and SIMD loops alike.
+namespace My3DGen.Engine.Backends;
+
+/// <summary>Shape + strides + offset of a view with at most <see cref="MaxRank"/> dimensions.
+/// Unused leading dimensions have size 1 and stride 0. Strides may be 0 (broadcast).</summary>
+public struct StridedView
+{
+    public const int MaxRank = 6;
+    public int S0, S1, S2, S3, S4, S5;   // sizes, S5 innermost
+    public int T0, T1, T2, T3, T4, T5;   // element strides
+    public int Offset;
+
+    public static StridedView Create(ReadOnlySpan<int> shape, ReadOnlySpan<int> strides, int offset)
+    {
+        if (shape.Length > MaxRank) throw new ArgumentException($"rank {shape.Length} exceeds the maximum of {MaxRank}");
+        Span<int> s = stackalloc int[MaxRank]; Span<int> t = stackalloc int[MaxRank];
+        s.Fill(1); t.Clear();
+        int pad = MaxRank - shape.Length;
+        for (int i = 0; i < shape.Length; i++) { s[pad + i] = shape[i]; t[pad + i] = shape[i] == 1 ? 0 : strides[i]; }
+        return new StridedView
+        {
+            S0 = s[0], S1 = s[1], S2 = s[2], S3 = s[3], S4 = s[4], S5 = s[5],
+            T0 = t[0], T1 = t[1], T2 = t[2], T3 = t[3], T4 = t[4], T5 = t[5],
+            Offset = offset,
+        };
+    }
+
+    /// <summary>Storage index of the element at row-major linear position <paramref name="i"/>.</summary>
+    public readonly int IndexOf(int i)
+    {
+        int r = i, idx = Offset;
+        int q = r / S5; idx += (r - q * S5) * T5; r = q;
+        q = r / S4; idx += (r - q * S4) * T4; r = q;
+        q = r / S3; idx += (r - q * S3) * T3; r = q;
+        q = r / S2; idx += (r - q * S2) * T2; r = q;
+        q = r / S1; idx += (r - q * S1) * T1; r = q;
+        idx += r * T0;
+        return idx;
+    }
+
+    public readonly int Count => S0 * S1 * S2 * S3 * S4 * S5;
+
+    /// <summary>True when the view is dense row-major (elements at Offset .. Offset+Count-1 in order).</summary>
+    public readonly bool IsContiguous
+    {
+        get
+        {
+            int expect = 1;
+            ReadOnlySpan<int> s = [S0, S1, S2, S3, S4, S5];
+            ReadOnlySpan<int> t = [T0, T1, T2, T3, T4, T5];
+            for (int k = MaxRank - 1; k >= 0; k--)
+            {
+                if (s[k] != 1 && t[k] != expect) return false;
+                expect *= s[k];
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+// Bilinear resize of NCHW images (align_corners false/true, optional PyTorch-style antialias),
+// done as two separable axis passes on the ApplyAxisWeights primitive; backward uses the transposes.
+using My3DGen.Engine.Autograd;
+using My3DGen.Engine.Tensors;
+
+namespace My3DGen.Engine.Ops;
+
+public static class Resampling
+{
+    sealed record ResizeState(int[] InputShape, bool AlignCorners, bool Antialias);
+
+    /// <summary>Resizes x [N,C,H,W] to [N,C,outH,outW] like torch.nn.functional.interpolate(mode='bilinear').</summary>
+    public static Tensor ResizeBilinear(Tensor x, int outH, int outW, bool alignCorners = false, bool antialias = false)
+    {
+        const string op = "resize_bilinear";
+        var be = OpChecks.Float(op, x);
+        OpChecks.Rank(op, x, 4, "input");
+        if (outH <= 0 || outW <= 0) throw new ShapeMismatchException(op, $"output size {outH}x{outW} must be positive");
+        int n = x.Shape[0], c = x.Shape[1], h = x.Shape[2], w = x.Shape[3];
+        Tensor xc;
+        using (GradMode.NoGrad()) xc = Layout.Compact(x);
+        var y = Apply(xc, n * c, h, w, outH, outW, alignCorners, antialias, transpose: false);
+        var yy = Layout.Reshape(y, n, c, outH, outW);
+        Node.Record(yy, OpKind.ResizeBilinear, [xc], new ResizeState(x.Shape, alignCorners, antialias));
+        return yy;
+    }
+
+    /// <summary>Two axis passes (W then H). In transpose mode the passes map the output size back to the input size.</summary>
+    static Tensor Apply(Tensor x, int planes, int h, int w, int outH, int outW, bool align, bool aa, bool transpose)
+    {
+        var be = x.Backend;
+        var ww = transpose ? AxisWeightsBuilder.Bilinear(outW, w, align, aa, true) : AxisWeightsBuilder.Bilinear(w, outW, align, aa);
+        var wh = transpose ? AxisWeightsBuilder.Bilinear(outH, h, align, aa, true) : AxisWeightsBuilder.Bilinear(h, outH, align, aa);
+        if (!transpose)
+        {
+            var t = Tensor.Empty(be, [planes, h, outW]);
+            be.ApplyAxisWeights(x.Storage, planes * h, 1, ww, t.Storage);
+            var y = Tensor.Empty(be, [planes, outH, outW]);
+            be.ApplyAxisWeights(t.Storage, planes, outW, wh, y.Storage);
+            t.Dispose();
+            return y;
+        }
+        else
+        {
+            // x holds gradients of shape [planes, h, w] where (h, w) are the forward output sizes.
+            var t = Tensor.Empty(be, [planes, outH, w]);
+            be.ApplyAxisWeights(x.Storage, planes, w, wh, t.Storage);
+            var y = Tensor.Empty(be, [planes, outH, outW]);
+            be.ApplyAxisWeights(t.Storage, planes * outH, 1, ww, y.Storage);
+            t.Dispose();
+            return y;
+        }
+    }
+
+    internal static Tensor?[] ResizeBackward(Node node, Tensor gy)
+    {
+        var s = node.State<ResizeState>();
+        int n = s.InputShape[0], c = s.InputShape[1], h = s.InputShape[2], w = s.InputShape[3];
+        var gyc = Layout.Compact(gy);
+        var g = Apply(gyc, n * c, gy.Shape[2], gy.Shape[3], h, w, s.AlignCorners, s.Antialias, transpose: true);
+        return [Layout.Reshape(g, s.InputShape)];
+    }
+}

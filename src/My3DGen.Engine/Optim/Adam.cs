@@ -1,0 +1,77 @@
+// Adam with PyTorch's exact update rule (bias-corrected step size, eps added after the
+// bias-corrected sqrt), running on the parameters' backend. State can be saved for checkpoints.
+using My3DGen.Engine.Backends;
+using My3DGen.Engine.Tensors;
+
+namespace My3DGen.Engine.Optim;
+
+/// <summary>Adam optimiser over a fixed list of leaf tensors that require grad.</summary>
+public sealed class Adam : IDisposable
+{
+    readonly Tensor[] _params;
+    readonly Tensor[] _m, _v;
+    public float LearningRate { get; set; }
+    public float Beta1 { get; }
+    public float Beta2 { get; }
+    public float Eps { get; }
+    public float WeightDecay { get; }
+    /// <summary>Number of steps taken so far (PyTorch's state['step']).</summary>
+    public int StepCount { get; private set; }
+
+    public Adam(IEnumerable<Tensor> parameters, float lr = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float eps = 1e-8f, float weightDecay = 0f)
+    {
+        _params = parameters.ToArray();
+        foreach (var p in _params)
+            if (!p.IsLeaf || !p.RequiresGrad)
+                throw new AutogradException("adam", $"parameter {p} must be a leaf that requires grad");
+        LearningRate = lr; Beta1 = beta1; Beta2 = beta2; Eps = eps; WeightDecay = weightDecay;
+        _m = _params.Select(p => Tensor.Zeros(p.Backend, p.Shape)).ToArray();
+        _v = _params.Select(p => Tensor.Zeros(p.Backend, p.Shape)).ToArray();
+    }
+
+    public IReadOnlyList<Tensor> Parameters => _params;
+
+    /// <summary>Updates every parameter that has a gradient. Parameters must be contiguous at offset 0.</summary>
+    public void Step()
+    {
+        StepCount++;
+        var args = new AdamArgs(LearningRate, Beta1, Beta2, Eps, WeightDecay, StepCount);
+        for (int i = 0; i < _params.Length; i++)
+        {
+            var p = _params[i];
+            if (p.Grad == null) continue;
+            if (!p.IsContiguous || p.Offset != 0)
+                throw new ShapeMismatchException("adam", $"parameter {p} must be contiguous at offset 0");
+            var g = p.Grad.Compact();
+            p.Backend.AdamStep(args, p.Storage, g.Storage, _m[i].Storage, _v[i].Storage, (int)p.Numel);
+        }
+    }
+
+    /// <summary>Drops all gradients (PyTorch's zero_grad(set_to_none=True)).</summary>
+    public void ZeroGrad()
+    {
+        foreach (var p in _params) { p.Grad?.Dispose(); p.Grad = null; }
+    }
+
+    /// <summary>Moment tensors for checkpointing: (m, v) per parameter, in parameter order.</summary>
+    public (Tensor M, Tensor V) State(int index) => (_m[index], _v[index]);
+
+    /// <summary>Restores the step counter and moments from a checkpoint.</summary>
+    public void LoadState(int stepCount, IReadOnlyList<float[]> m, IReadOnlyList<float[]> v)
+    {
+        if (m.Count != _params.Length || v.Count != _params.Length)
+            throw new ArgumentException($"optimiser state holds {m.Count} tensors, expected {_params.Length}");
+        StepCount = stepCount;
+        for (int i = 0; i < _params.Length; i++)
+        {
+            _params[i].Backend.Upload(m[i], _m[i].Storage, 0);
+            _params[i].Backend.Upload(v[i], _v[i].Storage, 0);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in _m) t.Dispose();
+        foreach (var t in _v) t.Dispose();
+    }
+}

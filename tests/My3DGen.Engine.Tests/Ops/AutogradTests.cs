@@ -1,0 +1,74 @@
+// Autograd semantics: frozen weights get no gradient work but pass gradients through, shared uses
+// accumulate, NoGrad records nothing, scopes release intermediates.
+using My3DGen.Engine.Autograd;
+using My3DGen.Engine.Backends.Cpu;
+using My3DGen.Engine.Ops;
+using My3DGen.Engine.Tensors;
+
+namespace My3DGen.Engine.Tests.Ops;
+
+public class AutogradTests
+{
+    static readonly CpuBackend Cpu = CpuBackend.Instance;
+
+    [Test]
+    public void FrozenWeightGetsNoGradientButInputDoes()
+    {
+        var rng = new Random(1);
+        var x = Tensor.Randn(Cpu, rng, [1, 2, 5, 5]); x.RequiresGrad = true;
+        var w = Tensor.Randn(Cpu, rng, [3, 2, 3, 3]); // frozen
+        var y = Convolution.Conv2d(x, w, null, 1, 1);
+        Assert.That(y.GradFn!.NeedsGrad, Is.EqualTo(new[] { true, false }), "the conv node must not ask for a weight gradient");
+        y.Sum().Backward();
+        Assert.That(w.Grad, Is.Null);
+        Assert.That(x.Grad, Is.Not.Null);
+        Assert.That(x.Grad!.ToArray().Any(v => v != 0));
+    }
+
+    [Test]
+    public void SharedInputAccumulates()
+    {
+        var x = Tensor.FromArray(Cpu, [3f], 1); x.RequiresGrad = true;
+        var y = x * x + x.Exp() * x; // d/dx = 2x + e^x + x e^x
+        y.Sum().Backward();
+        double expect = 2 * 3 + Math.Exp(3) * 4;
+        Assert.That(x.Grad!.Item(), Is.EqualTo(expect).Within(1e-4 * expect));
+    }
+
+    [Test]
+    public void NoGradRecordsNothing()
+    {
+        var x = Tensor.FromArray(Cpu, [1f], 1); x.RequiresGrad = true;
+        Tensor y;
+        using (GradMode.NoGrad()) y = x * x;
+        Assert.That(y.RequiresGrad, Is.False);
+        Assert.That(y.GradFn, Is.Null);
+    }
+
+    [Test]
+    public void ScopeDisposesIntermediatesButKeepsKept()
+    {
+        Tensor a, kept;
+        using (var scope = TensorScope.Begin())
+        {
+            a = Tensor.Ones(Cpu, 4);
+            kept = scope.Keep(a + a);
+        }
+        Assert.That(a.IsDisposed, Is.True);
+        Assert.That(kept.IsDisposed, Is.False);
+        Assert.That(kept.ToArray(), Is.EqualTo(new[] { 2f, 2f, 2f, 2f }));
+    }
+
+    [Test]
+    public void ViewsShareStorageWithoutCopy()
+    {
+        var x = Tensor.FromArray(Cpu, Enumerable.Range(0, 12).Select(i => (float)i).ToArray(), 3, 4);
+        var t = x.Transpose(0, 1);
+        var s = x.Slice(1, 1, 2);
+        Assert.That(t.IsContiguous, Is.False);
+        Assert.That(t.Shape, Is.EqualTo(new[] { 4, 3 }));
+        Assert.That(s.ToArray(), Is.EqualTo(new[] { 1f, 2f, 5f, 6f, 9f, 10f }));
+        x.Dispose();
+        Assert.That(t.ToArray()[1], Is.EqualTo(4f), "a view keeps the storage alive after the base is disposed");
+    }
+}
