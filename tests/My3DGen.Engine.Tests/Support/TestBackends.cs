@@ -16,6 +16,6 @@ public static class TestBackends
     /// <summary>Backends beyond the managed CPU one available in this test run.</summary>
     public static IEnumerable<IBackend> Extra()
     {
-        yield break;
+        yield return Ilgpu.IlgpuTestBackend.Cpu;
     }
 }

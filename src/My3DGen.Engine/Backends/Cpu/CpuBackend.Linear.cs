@@ -12,7 +12,15 @@ public sealed partial class CpuBackend
             g.Beta, c.AsSpan(g.OffsetC), g.Ldc, g.StrideC, g.Batch);
     }
 
-    public void Conv2dForward(in ConvGeometry g, Storage x, Storage w, Storage? bias, Storage y) => throw new NotImplementedException();
-    public void Conv2dBackwardInput(in ConvGeometry g, Storage gy, Storage w, Storage gx, bool accumulate) => throw new NotImplementedException();
-    public void Conv2dBackwardWeight(in ConvGeometry g, Storage gy, Storage x, Storage gw, bool accumulate) => throw new NotImplementedException();
+    static Conv2dGeometry Cpu(in ConvGeometry g) =>
+        new(g.N, g.C, g.H, g.W, g.O, g.KH, g.KW, g.StrideH, g.StrideW, g.PadH, g.PadW, g.Groups);
+
+    public void Conv2dForward(in ConvGeometry g, Storage x, Storage w, Storage? bias, Storage y) =>
+        CpuConv2d.Conv2dForward(Cpu(g), D(x), D(w), bias == null ? ReadOnlySpan<float>.Empty : D(bias).AsSpan(0, g.O), D(y).AsSpan(0, (int)((long)g.N * g.O * g.OH * g.OW)));
+
+    public void Conv2dBackwardInput(in ConvGeometry g, Storage gy, Storage w, Storage gx, bool accumulate) =>
+        CpuConv2d.Conv2dBackwardInput(Cpu(g), D(gy), D(w), D(gx).AsSpan(0, g.N * g.C * g.H * g.W), accumulate);
+
+    public void Conv2dBackwardWeight(in ConvGeometry g, Storage gy, Storage x, Storage gw, bool accumulate) =>
+        CpuConv2d.Conv2dBackwardWeight(Cpu(g), D(gy), D(x), D(gw).AsSpan(0, g.O * g.CPerGroup * g.KH * g.KW), accumulate);
 }
