@@ -1,0 +1,69 @@
+// The `kernels` verb: measures the machine peaks, times every case of every registered backend (median after
+// warm-up), prints a Spectre.Console table with throughput and % of the measured peak, and optionally writes JSON.
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace My3DGen.Bench.Kernels;
+
+public static class KernelBench
+{
+    /// <summary>Backends whose rows appear in the table, in order. Register new backends here.</summary>
+    public static readonly IBenchBackend[] Backends = [new CpuReferenceBackend(), new CpuSimdBackend()];
+
+    public static void Run(string[] args)
+    {
+        string? jsonPath = Option(args, "--json");
+        string? filter = Option(args, "--filter");
+        bool quick = args.Contains("--quick");
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200; // keep rows on one line in logs
+
+        AnsiConsole.MarkupLine($"[bold]Machine[/]: {Environment.ProcessorCount} logical cores, {Markup.Escape(System.Runtime.InteropServices.RuntimeInformation.OSDescription)}, .NET {Environment.Version}");
+        AnsiConsole.MarkupLine("Measuring peaks (FMA loop on all cores, triad bandwidth)...");
+        var peaks = PeakProbe.Measure(quick);
+        AnsiConsole.MarkupLine($"[bold]Peak FMA[/]: {peaks.FmaGflops:F1} GFLOP/s ({peaks.VectorIsa}, {peaks.Threads} threads)   [bold]Triad bandwidth[/]: {peaks.TriadGBs:F1} GB/s");
+
+        var results = new List<BenchResult>();
+        foreach (var backend in Backends)
+            foreach (var c in backend.Cases(quick))
+            {
+                if (filter != null && !$"{c.Op} {c.Shape} {c.Backend}".Contains(filter, StringComparison.OrdinalIgnoreCase)) continue;
+                AnsiConsole.MarkupLine($"[grey]  {Markup.Escape($"{c.Op} {c.Shape} [{c.Backend}]")}...[/]");
+                var action = c.Prepare();
+                var t = BenchTimer.Measure(action, c.BudgetSeconds, c.MinRuns, maxWarmup: c.MinRuns == 1 ? 1 : 20);
+                double perSecond = c.Work / (t.MedianMs / 1e3) / 1e9;
+                double peak = c.Unit == WorkUnit.Flops ? peaks.FmaGflops : peaks.TriadGBs;
+                results.Add(new BenchResult(c.Op, c.Shape, c.Backend, t.MedianMs, t.MinMs, t.Runs,
+                    c.Unit == WorkUnit.Flops ? "GFLOP/s" : "GB/s", perSecond, 100 * perSecond / peak, c.Note));
+                GC.Collect();
+            }
+
+        PrintTable(results, peaks);
+        if (jsonPath != null)
+        {
+            var doc = new { machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, dotnet = Environment.Version.ToString(), utc = DateTime.UtcNow }, peaks, results };
+            File.WriteAllText(jsonPath, JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+            AnsiConsole.MarkupLine($"Wrote {Markup.Escape(jsonPath)}");
+        }
+    }
+
+    private static void PrintTable(List<BenchResult> results, MachinePeaks peaks)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumn("op").AddColumn("shape").AddColumn("backend")
+            .AddColumn(new TableColumn("ms (median)").RightAligned()).AddColumn(new TableColumn("ms (best)").RightAligned())
+            .AddColumn(new TableColumn("runs").RightAligned()).AddColumn(new TableColumn("throughput").RightAligned())
+            .AddColumn(new TableColumn("% peak").RightAligned()).AddColumn("note");
+        foreach (var r in results)
+            table.AddRow(Markup.Escape(r.Op), Markup.Escape(r.Shape), Markup.Escape(r.Backend), $"{r.MedianMs:F2}", $"{r.MinMs:F2}",
+                $"{r.Runs}", $"{r.Throughput:F1} {r.Unit}", $"{r.PercentOfPeak:F0}%", Markup.Escape(r.Note ?? ""));
+        table.Caption($"% peak: of {peaks.FmaGflops:F1} GFLOP/s (all-core FMA) or {peaks.TriadGBs:F1} GB/s (triad), both measured above. Conv flops = 2·N·O·C·kh·kw·Ho·Wo.");
+        AnsiConsole.Write(table);
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}

@@ -1,0 +1,27 @@
+// Entry point of the bench executable: a verb dispatch table. `dotnet run -c Release --project bench -- <verb> [options]`.
+// Add a verb by adding one row to Verbs.
+using My3DGen.Bench.Kernels;
+
+namespace My3DGen.Bench;
+
+public static class Program
+{
+    private static readonly (string Name, string Help, Action<string[]> Run)[] Verbs =
+    [
+        ("kernels", "CPU kernel table (GEMM, conv, streaming) vs. measured machine peaks. Options: --json <path>, --quick, --filter <text>", KernelBench.Run),
+    ];
+
+    public static int Main(string[] args)
+    {
+        var verb = args.Length > 0 ? Verbs.FirstOrDefault(v => v.Name == args[0]) : default;
+        if (verb.Run is null)
+        {
+            Console.Error.WriteLine(args.Length == 0 ? "Missing verb." : $"Unknown verb '{args[0]}'.");
+            Console.Error.WriteLine("Usage: My3DGen.Bench <verb> [options]");
+            foreach (var v in Verbs) Console.Error.WriteLine($"  {v.Name,-10} {v.Help}");
+            return 2;
+        }
+        verb.Run(args[1..]);
+        return 0;
+    }
+}
