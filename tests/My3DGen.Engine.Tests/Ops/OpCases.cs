@@ -35,11 +35,11 @@ public static class OpCases
 {
     static OpCase U(OpKind k, UnaryOp op, float a = 0, float b = 0, bool positive = false, double lo = 0.05, double hi = 1.0) =>
         new(k, op.ToString(), [[3, 5, 7]], t => Elementwise.Unary(op, t[0], a, b),
-            x => R.Unary(x[0], v => ScalarMath.UnaryDouble(op, v, a, b)), lo, hi, positive);
+            x => R.Unary(x[0], v => R.UnaryDouble(op, v, a, b)), lo, hi, positive);
 
     static OpCase B(OpKind k, BinaryOp op, int[] sa, int[] sb, bool positive = false, string label = "") =>
         new(k, $"{op}{label}", [sa, sb], t => Elementwise.Binary(op, t[0], t[1]),
-            x => R.Binary(x[0], x[1], (p, q) => ScalarMath.BinaryDouble(op, p, q)), Positive: positive, Lo: positive ? 0.5 : 0.05, Hi: positive ? 1.5 : 1.0);
+            x => R.Binary(x[0], x[1], (p, q) => R.BinaryDouble(op, p, q)), Positive: positive, Lo: positive ? 0.5 : 0.05, Hi: positive ? 1.5 : 1.0);
 
     public static IEnumerable<OpCase> All()
     {

@@ -6,6 +6,38 @@ namespace My3DGen.Engine.Tests.Support;
 
 public static class ReferenceOps
 {
+    /// <summary>Double-precision definition of every unary operator (parameters as documented on UnaryOp).</summary>
+    public static double UnaryDouble(UnaryOp op, double x, double a, double b) => op switch
+    {
+        UnaryOp.Neg => -x,
+        UnaryOp.Exp => Math.Exp(x),
+        UnaryOp.Log => Math.Log(x),
+        UnaryOp.Sqrt => Math.Sqrt(x),
+        UnaryOp.Rsqrt => 1 / Math.Sqrt(x),
+        UnaryOp.Abs => Math.Abs(x),
+        UnaryOp.Relu => x > 0 ? x : 0,
+        UnaryOp.LeakyRelu => x >= 0 ? x : a * x,
+        UnaryOp.Softplus => a * x > b ? x : Math.Log(1 + Math.Exp(a * x)) / a,
+        UnaryOp.Sigmoid => 1 / (1 + Math.Exp(-x)),
+        UnaryOp.Tanh => Math.Tanh(x),
+        UnaryOp.Clamp => Math.Min(Math.Max(x, a), b),
+        UnaryOp.PowScalar => Math.Pow(x, a),
+        UnaryOp.Affine => a * x + b,
+        _ => throw new ArgumentOutOfRangeException(nameof(op)),
+    };
+
+    public static double BinaryDouble(BinaryOp op, double x, double y) => op switch
+    {
+        BinaryOp.Add => x + y,
+        BinaryOp.Sub => x - y,
+        BinaryOp.Mul => x * y,
+        BinaryOp.Div => x / y,
+        BinaryOp.Pow => Math.Pow(x, y),
+        BinaryOp.Maximum => Math.Max(x, y),
+        BinaryOp.Minimum => Math.Min(x, y),
+        _ => throw new ArgumentOutOfRangeException(nameof(op)),
+    };
+
     public static RefTensor Unary(RefTensor x, Func<double, double> f) => new(x.Shape, x.Data.Select(f).ToArray());
 
     public static RefTensor Binary(RefTensor a, RefTensor b, Func<double, double, double> f)

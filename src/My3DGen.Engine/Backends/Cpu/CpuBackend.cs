@@ -49,9 +49,29 @@ public sealed partial class CpuBackend : IBackend
         {
             var src = xs.AsSpan(xOffset + (int)s, (int)(e - s));
             var dst = ys.AsSpan(yOffset + (int)s, (int)(e - s));
-            if (op == UnaryOp.Affine) { AffineSimd(src, dst, a, b); return; }
-            for (int i = 0; i < src.Length; i++) dst[i] = ScalarMath.Unary(op, src[i], a, b);
+            if (op == UnaryOp.Affine) AffineSimd(src, dst, a, b);
+            else ScalarMath.Dispatch<MapLoop, int>(op, new MapLoop(xs, xOffset + (int)s, ys, yOffset + (int)s, (int)(e - s), a, b));
         });
+    }
+
+    /// <summary>y = F(x) over a range, specialised per operator struct.</summary>
+    readonly struct MapLoop(float[] x, int xo, float[] y, int yo, int n, float a, float b) : IUnaryVisitor<int>
+    {
+        public int Visit<T>() where T : struct, IUnaryFn
+        {
+            for (int i = 0; i < n; i++) y[yo + i] = T.F(x[xo + i], a, b);
+            return n;
+        }
+    }
+
+    /// <summary>gx = gy·D(x, y) over a range, specialised per operator struct.</summary>
+    readonly struct GradLoop(float[] x, float[] y, float[] gy, float[] gx, int s, int e, float a, float b) : IUnaryVisitor<int>
+    {
+        public int Visit<T>() where T : struct, IUnaryFn
+        {
+            for (int i = s; i < e; i++) gx[i] = gy[i] * T.D(x[i], y[i], a, b);
+            return e - s;
+        }
     }
 
     static void AffineSimd(ReadOnlySpan<float> x, Span<float> y, float a, float b)
@@ -72,9 +92,7 @@ public sealed partial class CpuBackend : IBackend
     {
         var xs = D(x); var ys = D(y); var gys = D(gy); var gxs = D(gx);
         CpuParallel.For(n, Grain, (s, e) =>
-        {
-            for (long i = s; i < e; i++) gxs[i] = gys[i] * ScalarMath.UnaryDerivative(op, xs[i], ys[i], a, b);
-        });
+            ScalarMath.Dispatch<GradLoop, int>(op, new GradLoop(xs, ys, gys, gxs, (int)s, (int)e, a, b)));
     }
 
     public void Binary(BinaryOp op, Storage a, StridedView av, Storage b, StridedView bv, Storage y, int n)
