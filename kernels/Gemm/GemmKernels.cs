@@ -14,7 +14,7 @@ public static class GemmKernels
     public const int Block = 64;
     /// <summary>K-depth of one shared-memory stage of <see cref="Blocked64"/>.</summary>
     public const int BlockK = 16;
-    const int PerThread = Block / Tile;
+    const int PerThread = Block / Tile;   // 4: must match Accumulator4x4
 
     /// <summary>One thread per C element; grid-stride over Batch·M·N.</summary>
     public static void Naive(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmParams p)
@@ -60,11 +60,10 @@ public static class GemmKernels
     {
         var sa = SharedMemory.Allocate<float>(Block * BlockK);   // [m][k]
         var sb = SharedMemory.Allocate<float>(BlockK * Block);   // [k][n]
-        var acc = LocalMemory.Allocate<float>(PerThread * PerThread);
+        var acc = new Accumulator4x4();
         int tx = Group.IdxX, ty = Group.IdxY, bi = Grid.IdxZ;
         int tid = ty * Tile + tx;
         int row0 = Grid.IdxY * Block, col0 = Grid.IdxX * Block;
-        for (int i = 0; i < PerThread * PerThread; i++) acc[i] = 0f;
         for (int k0 = 0; k0 < p.K; k0 += BlockK)
         {
             // 256 threads load 1024 elements of each tile, 4 apiece.
@@ -81,12 +80,9 @@ public static class GemmKernels
             Group.Barrier();
             for (int kk = 0; kk < BlockK; kk++)
             {
-                for (int i = 0; i < PerThread; i++)
-                {
-                    float av = sa[(ty + Tile * i) * BlockK + kk];
-                    for (int j = 0; j < PerThread; j++)
-                        acc[i * PerThread + j] += av * sb[kk * Block + tx + Tile * j];
-                }
+                int ar = ty * BlockK + kk, br = kk * Block + tx;
+                acc.Fma(sa[ar], sa[ar + Tile * BlockK], sa[ar + 2 * Tile * BlockK], sa[ar + 3 * Tile * BlockK],
+                        sb[br], sb[br + Tile], sb[br + 2 * Tile], sb[br + 3 * Tile]);
             }
             Group.Barrier();
         }
@@ -99,7 +95,7 @@ public static class GemmKernels
                 int n = col0 + tx + Tile * j;
                 if (n >= p.N) continue;
                 int ci = p.IndexC(bi, m, n);
-                c[ci] = p.Finish(acc[i * PerThread + j], p.Beta == 0f ? 0f : c[ci]);
+                c[ci] = p.Finish(acc.At(i, j), p.Beta == 0f ? 0f : c[ci]);
             }
         }
     }
