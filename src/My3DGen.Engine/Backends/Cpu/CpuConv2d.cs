@@ -49,11 +49,14 @@ public static unsafe class CpuConv2d
     {
         Check(g, x.Length, g.InputLength, nameof(x), w.Length, y.Length, g.OutputLength, nameof(y));
         if (!bias.IsEmpty && bias.Length < g.O) throw new ArgumentException($"bias holds {bias.Length} elements, needs {g.O}.", nameof(bias));
-        fixed (float* px = x, pw = w, pb = bias, py = y)
+        var packed = ArrayPool<float>.Shared.Rent(ConvJob.PackedWeightsLength(g, transposed: false));
+        fixed (float* px = x, pw = w, pb = bias, py = y, pp = packed)
         {
             var job = new ConvJob(g, px, pw, py, bias.IsEmpty ? null : pb);
+            job.PackWeights(pp, transposed: false);
             job.ForEach(job.Items, job.ColsFloats, 0, job.Forward, null);
         }
+        ArrayPool<float>.Shared.Return(packed);
     }
 
     /// <summary>gx (+)= convᵀ(gy, w): the gradient of the forward pass with respect to x.</summary>
@@ -62,17 +65,15 @@ public static unsafe class CpuConv2d
     {
         Check(g, gy.Length, g.OutputLength, nameof(gy), w.Length, gx.Length, g.InputLength, nameof(gx));
         if (!accumulate && !g.IsPointwise) gx[..(int)g.InputLength].Clear();
-        fixed (float* pgy = gy, pw = w, pgx = gx)
+        var packed = ArrayPool<float>.Shared.Rent(ConvJob.PackedWeightsLength(g, transposed: true));
+        fixed (float* pgy = gy, pw = w, pgx = gx, pp = packed)
         {
             var job = new ConvJob(g, pgx, pw, pgy, null) { Accumulate = accumulate };
-            if (g.IsPointwise)
-            {
-                job.ForEach(job.Items, 0, 0, job.BackwardInput, null);
-                return;
-            }
+            job.PackWeights(pp, transposed: true);
+            if (g.IsPointwise) job.ForEach(job.Items, 0, 0, job.BackwardInput, null);
             // col2im of neighbouring chunks overlaps in the kernel halo; chunks two apart never do, so even and odd
             // chunks run as two race-free phases.
-            for (int phase = 0; phase < 2; phase++)
+            else for (int phase = 0; phase < 2; phase++)
             {
                 int perImage = (job.Chunks - phase + 1) / 2;
                 int ph = phase;
@@ -80,6 +81,7 @@ public static unsafe class CpuConv2d
                     (i, s) => job.BackwardInput(i / perImage * job.Chunks + 2 * (i % perImage) + ph, s), null);
             }
         }
+        ArrayPool<float>.Shared.Return(packed);
     }
 
     /// <summary>gw (+)= Σₙ gy·colsᵀ: the gradient of the forward pass with respect to w.</summary>
@@ -178,6 +180,8 @@ public static unsafe class CpuConv2d
         public readonly bool ParallelItems;
         public bool Accumulate { get; init; }
         private readonly object _reduceGate = new();
+        private float* _packedW;
+        private long _packedStride;
 
         public ConvJob(in Conv2dGeometry g, float* input, float* weights, float* output, float* bias)
         {
@@ -199,6 +203,26 @@ public static unsafe class CpuConv2d
             ColsFloats = g.IsPointwise ? 0 : (long)_k * _rows * _wo;
             int threads = Math.Max(1, SimdGemm.MaxThreads);
             ParallelItems = threads > 1 && Items >= 2 * threads;
+        }
+
+        /// <summary>Floats for all groups' weights in GEMM-packed form (W_g for forward, W_gᵀ for the input gradient).</summary>
+        public static int PackedWeightsLength(in Conv2dGeometry g, bool transposed)
+        {
+            int og = g.O / g.Groups, k = g.C / g.Groups * g.KH * g.KW;
+            return checked((int)(g.Groups * (transposed ? SimdGemm.PackedASize(k, og) : SimdGemm.PackedASize(og, k))));
+        }
+
+        /// <summary>Packs every group's weight matrix once so the per-chunk GEMMs skip packing A.</summary>
+        public void PackWeights(float* dst, bool transposed)
+        {
+            _packedStride = transposed ? SimdGemm.PackedASize(_k, _og) : SimdGemm.PackedASize(_og, _k);
+            _packedW = dst;
+            for (int grp = 0; grp < _g.Groups; grp++)
+            {
+                float* w = _wt + (long)grp * _og * _k;
+                if (transposed) SimdGemm.PrepackA(true, _k, _og, 1f, w, _k, dst + grp * _packedStride);
+                else SimdGemm.PrepackA(false, _og, _k, 1f, w, _k, dst + grp * _packedStride);
+            }
         }
 
         /// <summary>Runs body over items [0, count), in parallel (one Scratch per worker) or in order.</summary>
@@ -227,7 +251,7 @@ public static unsafe class CpuConv2d
             fixed (float* cols = s.Cols)
             {
                 float* b = Columns(x, oh0, rows, s.Cols, cols, out long ldb);
-                Gemm(false, false, _og, cc, _k, _wt + (long)grp * _og * _k, _k, b, ldb, 0f, y, _p);
+                Gemm(false, false, _og, cc, _k, _wt + (long)grp * _og * _k, _k, b, ldb, 0f, y, _p, PackedW(grp));
             }
             if (_bias == null) return;
             for (int o = 0; o < _og; o++)
@@ -249,12 +273,12 @@ public static unsafe class CpuConv2d
             float* w = _wt + (long)grp * _og * _k;
             if (_g.IsPointwise)
             {
-                Gemm(true, false, _k, cc, _og, w, _k, gy, _p, Accumulate ? 1f : 0f, gx + oh0 * _wo, _p);
+                Gemm(true, false, _k, cc, _og, w, _k, gy, _p, Accumulate ? 1f : 0f, gx + oh0 * _wo, _p, PackedW(grp));
                 return;
             }
             fixed (float* cols = s.Cols)
             {
-                Gemm(true, false, _k, cc, _og, w, _k, gy, _p, 0f, cols, cc);
+                Gemm(true, false, _k, cc, _og, w, _k, gy, _p, 0f, cols, cc, PackedW(grp));
                 CpuIm2Col.Col2ImRows(new ReadOnlySpan<float>(cols, _k * cc), _cg, _g.H, _g.W, _g.KH, _g.KW,
                     _g.StrideH, _g.StrideW, _g.PadH, _g.PadW, oh0, rows, new Span<float>(gx, _cg * _g.H * _g.W));
             }
@@ -270,7 +294,7 @@ public static unsafe class CpuConv2d
             {
                 float* gw = (partial != null ? partial : _wt) + (long)grp * _og * _k;
                 float* b = Columns(x, oh0, rows, s.Cols, cols, out long ldb);
-                Gemm(false, true, _og, _k, cc, gy, _p, b, ldb, 1f, gw, _k);
+                Gemm(false, true, _og, _k, cc, gy, _p, b, ldb, 1f, gw, _k, null);
             }
         }
 
@@ -306,13 +330,15 @@ public static unsafe class CpuConv2d
             return (ng / _g.Groups, ng % _g.Groups, oh0, Math.Min(_rows, _ho - oh0));
         }
 
+        private float* PackedW(int grp) => _packedW == null ? null : _packedW + grp * _packedStride;
+
         private void Gemm(bool transA, bool transB, int M, int N, int K, float* A, long lda, float* B, long ldb,
-            float beta, float* C, long ldc)
+            float beta, float* C, long ldc, float* packedA)
         {
             var p = new GemmProblem
             {
                 TransA = transA, TransB = transB, M = M, N = N, K = K, Alpha = 1f, Beta = beta,
-                A = A, Lda = lda, B = B, Ldb = ldb, C = C, Ldc = ldc, Batch = 1,
+                A = A, Lda = lda, B = B, Ldb = ldb, C = C, Ldc = ldc, Batch = 1, PackedA = packedA,
             };
             SimdGemm.Run(in p, parallel: !ParallelItems);
         }

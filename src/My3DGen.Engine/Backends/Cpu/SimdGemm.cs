@@ -75,6 +75,16 @@ public static unsafe class SimdGemm
             SimdGemmDriver.Run(in p, parallel ? Math.Max(1, MaxThreads) : 1);
     }
 
+    /// <summary>Floats needed by <see cref="PrepackA"/> for an M×K op(A) with the active micro-kernel.</summary>
+    internal static long PackedASize(int M, int K) => SimdGemmDriver.PackedASize(GemmMicroKernel.Active, M, K);
+
+    /// <summary>
+    /// Packs op(A)·alpha once into the layout the driver would build for every task, so callers that multiply the
+    /// same A by many B matrices (convolution weights) set <see cref="GemmProblem.PackedA"/> and skip repacking.
+    /// </summary>
+    internal static void PrepackA(bool transA, int M, int K, float alpha, float* A, long lda, float* dst)
+        => SimdGemmDriver.PrepackA(GemmMicroKernel.Active, transA, M, K, alpha, A, lda, dst);
+
     /// <summary>C = beta·C, with beta == 0 writing exact zeros.</summary>
     private static void ScaleC(float* c, int M, int N, long ldc, float beta)
     {
@@ -104,4 +114,7 @@ internal unsafe struct GemmProblem
     public float Alpha, Beta;
     public float* A, B, C;
     public long Lda, Ldb, Ldc, StrideA, StrideB, StrideC;
+    /// <summary>Optional op(A)·alpha already in micro-kernel layout (see <see cref="SimdGemm.PrepackA"/>), shared by
+    /// every batch entry; A, Lda and TransA must still describe the original (the tiny-size path reads them).</summary>
+    public float* PackedA;
 }

@@ -44,7 +44,7 @@ internal static unsafe class SimdGemmDriver
             _nc = RoundUp(CeilDiv(p.N, nTiles), k.NR);
             _mTiles = CeilDiv(p.M, _mc);
             _nTiles = CeilDiv(p.N, _nc);
-            _kcBlock = CeilDiv(p.K, CeilDiv(p.K, k.KC));
+            _kcBlock = KBlock(k, p.K);
             Tasks = p.Batch * _mTiles * _nTiles;
         }
 
@@ -69,7 +69,9 @@ internal static unsafe class SimdGemmDriver
             {
                 int kc = Math.Min(_kcBlock, p.K - pc);
                 SimdGemmPack.PackB(B, p.Ldb, p.TransB, pc, kc, n0, nLen, NR, bp);
-                SimdGemmPack.PackA(A, p.Lda, p.TransA, m0, mLen, pc, kc, p.Alpha, MR, ap);
+                float* aBlock = ap;
+                if (p.PackedA != null) aBlock = p.PackedA + (long)pc * RoundUp(p.M, MR) + (long)m0 * kc;
+                else SimdGemmPack.PackA(A, p.Lda, p.TransA, m0, mLen, pc, kc, p.Alpha, MR, ap);
                 float beta = pc == 0 ? p.Beta : 1f;
                 for (int jr = 0; jr < nLen; jr += NR)
                 {
@@ -78,7 +80,7 @@ internal static unsafe class SimdGemmDriver
                     for (int ir = 0; ir < mLen; ir += MR)
                     {
                         int mr = Math.Min(MR, mLen - ir);
-                        float* aPanel = ap + (long)ir * kc;
+                        float* aPanel = aBlock + (long)ir * kc;
                         float* c = C + (m0 + ir) * p.Ldc + n0 + jr;
                         if (mr == MR && nr == NR)
                             kernel(aPanel, bPanel, kc, c, (nint)p.Ldc, beta);
@@ -91,6 +93,19 @@ internal static unsafe class SimdGemmDriver
                 }
             }
         }
+    }
+
+    /// <summary>Depth of the K slices: K split into equal slices of at most KC.</summary>
+    private static int KBlock(GemmMicroKernel k, int K) => CeilDiv(K, CeilDiv(K, k.KC));
+
+    public static long PackedASize(GemmMicroKernel k, int M, int K) => (long)RoundUp(M, k.MR) * K;
+
+    /// <summary>Whole-matrix A packing: K slice by K slice, each slice holding all MR-row panels (what RunTask indexes).</summary>
+    public static void PrepackA(GemmMicroKernel k, bool transA, int M, int K, float alpha, float* A, long lda, float* dst)
+    {
+        int kcBlock = KBlock(k, K), mPad = RoundUp(M, k.MR);
+        for (int pc = 0; pc < K; pc += kcBlock)
+            SimdGemmPack.PackA(A, lda, transA, 0, M, pc, Math.Min(kcBlock, K - pc), alpha, k.MR, dst + (long)pc * mPad);
     }
 
     /// <summary>Copies the valid mr×nr corner of a full micro-tile result into C with the beta rule.</summary>
