@@ -1,0 +1,155 @@
+// The EG3D generator configuration (G.init_kwargs + rendering_kwargs + neural_rendering_resolution),
+// parsed from the converter's safetensors metadata, plus the derived tables (channels per block, ws count).
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace My3DGen.Models.Eg3d;
+
+/// <summary>Volume-rendering settings (EG3D rendering_kwargs).</summary>
+public sealed record RenderingConfig
+{
+    public int DepthResolution { get; init; } = 48;
+    public int DepthResolutionImportance { get; init; } = 48;
+    public float RayStart { get; init; } = 2.25f;
+    public float RayEnd { get; init; } = 3.3f;
+    public float BoxWarp { get; init; } = 1f;
+    public string ClampMode { get; init; } = "softplus";
+    public bool WhiteBack { get; init; }
+    public bool DisparitySpaceSampling { get; init; }
+    public float CScale { get; init; } = 1f;
+    public bool CGenConditioningZero { get; init; }
+    public float DecoderLrMul { get; init; } = 1f;
+    public string SuperresolutionModule { get; init; } = "training.superresolution.SuperresolutionHybrid8XDC";
+    public string SuperresolutionNoiseMode { get; init; } = "none";
+    public bool SrAntialias { get; init; } = true;
+    public float AvgCameraRadius { get; init; } = 2.7f;
+    public float[] AvgCameraPivot { get; init; } = [0f, 0f, 0.2f];
+}
+
+/// <summary>Constructor arguments of an EG3D TriPlaneGenerator and the values derived from them.</summary>
+public sealed record Eg3dConfig
+{
+    public int ZDim { get; init; } = 512;
+    public int WDim { get; init; } = 512;
+    public int CDim { get; init; } = 25;
+    /// <summary>Final (super-resolved) image size.</summary>
+    public int ImgResolution { get; init; } = 512;
+    public int ImgChannels { get; init; } = 3;
+    public int MappingLayers { get; init; } = 2;
+    public int ChannelBase { get; init; } = 32768;
+    public int ChannelMax { get; init; } = 512;
+    /// <summary>Backbone activation clamp (null = none, as in ffhq512-128).</summary>
+    public float? ConvClamp { get; init; }
+    /// <summary>Ray-marched feature image size R (M = R² rays).</summary>
+    public int NeuralRenderingResolution { get; init; } = 128;
+    public RenderingConfig Rendering { get; init; } = new();
+
+    /// <summary>The tri-plane backbone always renders 256² with 3·32 channels.</summary>
+    public const int BackboneResolution = 256;
+    public const int PlaneChannels = 32;
+    public const int DecoderHidden = 64;
+    public const float SuperResolutionClamp = 256f;
+
+    /// <summary>Backbone block resolutions 4, 8, …, 256.</summary>
+    public int[] BlockResolutions => Enumerable.Range(2, (int)Math.Log2(BackboneResolution) - 1).Select(i => 1 << i).ToArray();
+    /// <summary>Feature channels of the backbone block at <paramref name="res"/>: min(channel_base/res, channel_max).</summary>
+    public int Channels(int res) => Math.Min(ChannelBase / res, ChannelMax);
+    /// <summary>Number of w vectors the backbone consumes (14 for a 256² backbone).</summary>
+    public int NumWs => 2 * (int)Math.Log2(BackboneResolution) - 2;
+    public SuperResolutionKind SuperResolution => SuperResolutionSpec.KindOf(Rendering.SuperresolutionModule);
+
+    /// <summary>The released ffhq512-128 configuration (spec §0.1).</summary>
+    public static Eg3dConfig Ffhq512 { get; } = new();
+
+    /// <summary>The tiny fixture configuration: 128² output, channel_base 4096, channel_max 32, R 32, depth 12+12, SR 2X.</summary>
+    public static Eg3dConfig Tiny { get; } = new()
+    {
+        ImgResolution = 128, ChannelBase = 4096, ChannelMax = 32, NeuralRenderingResolution = 32,
+        Rendering = new RenderingConfig
+        {
+            DepthResolution = 12, DepthResolutionImportance = 12,
+            SuperresolutionModule = "training.superresolution.SuperresolutionHybrid2X",
+        },
+    };
+
+    /// <summary>Parses the converter's metadata keys init_kwargs, rendering_kwargs and neural_rendering_resolution.</summary>
+    /// <exception cref="ModelFormatException">A key is missing or malformed.</exception>
+    public static Eg3dConfig FromMetadata(IReadOnlyDictionary<string, string> meta, string path)
+    {
+        JsonObject init = ParseObject(meta, "init_kwargs", path);
+        JsonObject rk = meta.ContainsKey("rendering_kwargs") ? ParseObject(meta, "rendering_kwargs", path)
+            : init["rendering_kwargs"] as JsonObject ?? throw new ModelFormatException(path, "metadata has no rendering_kwargs");
+        if (!meta.TryGetValue("neural_rendering_resolution", out var nrrText)
+            || !int.TryParse(nrrText.Trim().Trim('"'), NumberStyles.Integer, CultureInfo.InvariantCulture, out int nrr) || nrr <= 0)
+            throw new ModelFormatException(path, "metadata key 'neural_rendering_resolution' is missing or not a positive integer");
+        var d = new Eg3dConfig();
+        var mk = init["mapping_kwargs"] as JsonObject;
+        var r = new RenderingConfig();
+        var cfg = d with
+        {
+            ZDim = Int(init, "z_dim", d.ZDim, path), WDim = Int(init, "w_dim", d.WDim, path), CDim = Int(init, "c_dim", d.CDim, path),
+            ImgResolution = Int(init, "img_resolution", d.ImgResolution, path), ImgChannels = Int(init, "img_channels", d.ImgChannels, path),
+            MappingLayers = mk == null ? d.MappingLayers : Int(mk, "num_layers", d.MappingLayers, path),
+            ChannelBase = Int(init, "channel_base", d.ChannelBase, path), ChannelMax = Int(init, "channel_max", d.ChannelMax, path),
+            ConvClamp = init["conv_clamp"] is JsonValue v && v.TryGetValue(out double cc) ? (float)cc : null,
+            NeuralRenderingResolution = nrr,
+            Rendering = r with
+            {
+                DepthResolution = Int(rk, "depth_resolution", r.DepthResolution, path),
+                DepthResolutionImportance = Int(rk, "depth_resolution_importance", r.DepthResolutionImportance, path),
+                RayStart = Float(rk, "ray_start", r.RayStart, path), RayEnd = Float(rk, "ray_end", r.RayEnd, path),
+                BoxWarp = Float(rk, "box_warp", r.BoxWarp, path),
+                ClampMode = Str(rk, "clamp_mode", r.ClampMode), WhiteBack = Bool(rk, "white_back", false),
+                DisparitySpaceSampling = Bool(rk, "disparity_space_sampling", false),
+                CScale = Float(rk, "c_scale", 0f, path), CGenConditioningZero = Bool(rk, "c_gen_conditioning_zero", false),
+                DecoderLrMul = Float(rk, "decoder_lr_mul", 1f, path),
+                SuperresolutionModule = Str(rk, "superresolution_module", r.SuperresolutionModule),
+                SuperresolutionNoiseMode = Str(rk, "superresolution_noise_mode", r.SuperresolutionNoiseMode),
+                SrAntialias = Bool(rk, "sr_antialias", true),
+                AvgCameraRadius = Float(rk, "avg_camera_radius", r.AvgCameraRadius, path),
+                AvgCameraPivot = rk["avg_camera_pivot"] is JsonArray a && a.Count == 3 ? a.Select(x => (float)x!.GetValue<double>()).ToArray() : r.AvgCameraPivot,
+            },
+        };
+        cfg.Validate(path);
+        return cfg;
+    }
+
+    /// <summary>Checks the values this implementation supports; throws a <see cref="ModelFormatException"/> naming the key.</summary>
+    public void Validate(string path)
+    {
+        if (MappingLayers < 1) throw new ModelFormatException(path, $"mapping_kwargs.num_layers must be ≥ 1, got {MappingLayers}");
+        if (ClampModeIsSupported() == false) throw new ModelFormatException(path, $"rendering_kwargs.clamp_mode '{Rendering.ClampMode}' is not supported (only 'softplus')");
+        if (Rendering.DisparitySpaceSampling) throw new ModelFormatException(path, "rendering_kwargs.disparity_space_sampling = true is not supported");
+        if (Rendering.DepthResolution < 3 || Rendering.DepthResolutionImportance < 0)
+            throw new ModelFormatException(path, $"rendering_kwargs.depth_resolution {Rendering.DepthResolution} / depth_resolution_importance {Rendering.DepthResolutionImportance} are out of range");
+        _ = SuperResolutionSpec.For(this, path);
+    }
+
+    bool ClampModeIsSupported() => Rendering.ClampMode == "softplus";
+
+    static JsonObject ParseObject(IReadOnlyDictionary<string, string> meta, string key, string path)
+    {
+        if (!meta.TryGetValue(key, out var text)) throw new ModelFormatException(path, $"metadata has no '{key}' (convert the EG3D pickle with the weights converter)");
+        try { return JsonNode.Parse(text) as JsonObject ?? throw new ModelFormatException(path, $"metadata '{key}' is not a JSON object"); }
+        catch (JsonException e) { throw new ModelFormatException(path, $"metadata '{key}' is not valid JSON: {e.Message}"); }
+    }
+
+    static int Int(JsonObject o, string k, int def, string path) => o[k] switch
+    {
+        null => def,
+        JsonValue v when v.TryGetValue(out int i) => i,
+        JsonValue v when v.TryGetValue(out double x) && x == Math.Floor(x) => (int)x,
+        _ => throw new ModelFormatException(path, $"config key '{k}' is not an integer"),
+    };
+
+    static float Float(JsonObject o, string k, float def, string path) => o[k] switch
+    {
+        null => def,
+        JsonValue v when v.TryGetValue(out double x) => (float)x,
+        _ => throw new ModelFormatException(path, $"config key '{k}' is not a number"),
+    };
+
+    static string Str(JsonObject o, string k, string def) => o[k] is JsonValue v && v.TryGetValue(out string? s) ? s : def;
+    static bool Bool(JsonObject o, string k, bool def) => o[k] is JsonValue v && v.TryGetValue(out bool b) ? b : def;
+}

@@ -1,0 +1,24 @@
+// Typed errors raised while building an EG3D generator from a weights file: a missing tensor, a tensor of
+// the wrong shape, or unusable configuration metadata. Every message names the file and the tensor/key.
+namespace My3DGen.Models.Eg3d;
+
+/// <summary>The weights file cannot be used as an EG3D generator.</summary>
+public class ModelFormatException(string path, string message) : Exception($"{path}: {message}")
+{
+    /// <summary>The weights file (or "(random)" for in-process generators).</summary>
+    public string FilePath { get; } = path;
+}
+
+/// <summary>A required tensor is absent from the weights file.</summary>
+public sealed class MissingTensorException(string path, string tensor)
+    : ModelFormatException(path, $"missing tensor '{tensor}'")
+{
+    public string TensorName { get; } = tensor;
+}
+
+/// <summary>A tensor has a different shape than the configuration requires.</summary>
+public sealed class TensorShapeException(string path, string tensor, int[] expected, int[] actual)
+    : ModelFormatException(path, $"tensor '{tensor}' has shape [{string.Join(",", actual)}], expected [{string.Join(",", expected)}]")
+{
+    public string TensorName { get; } = tensor;
+}

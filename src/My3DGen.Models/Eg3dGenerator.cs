@@ -1,0 +1,140 @@
+// The EG3D tri-plane generator for library users: load from a converted safetensors file (or build with random
+// weights), map z → ws, synthesise tri-planes, render them from any camera and super-resolve (spec §7).
+// Planes can be cached: SynthesizePlanes once, then Render from many cameras without re-running the backbone.
+using My3DGen.Engine.Autograd;
+using My3DGen.Engine.Backends;
+using My3DGen.Engine.IO;
+using My3DGen.Engine.Tensors;
+using My3DGen.Models.Cameras;
+
+namespace My3DGen.Models.Eg3d;
+
+/// <summary>Options of <see cref="Eg3dGenerator.Synthesize"/> and <see cref="Eg3dGenerator.Render"/>.</summary>
+public sealed record SynthesisOptions
+{
+    /// <summary>Backbone noise: Const (EG3D's reproducible mode, default here), Random (seeded by <see cref="Seed"/>) or None.</summary>
+    public NoiseMode NoiseMode { get; init; } = NoiseMode.Const;
+    /// <summary>No depth jitter and deterministic importance u (the fixture rule, spec §5.6). When false, <see cref="Seed"/> seeds the sampling.</summary>
+    public bool Deterministic { get; init; } = true;
+    public int Seed { get; init; }
+    /// <summary>Ray-marching resolution R; null = the model's neural_rendering_resolution.</summary>
+    public int? NeuralRenderingResolution { get; init; }
+    /// <summary>Also return the planes [N,3,32,256,256].</summary>
+    public bool ReturnPlanes { get; init; }
+    /// <summary>Rays rendered per chunk (bounds memory).</summary>
+    public int RaysPerChunk { get; init; } = 4096;
+    /// <summary>Optional stage-by-stage record of the render.</summary>
+    public RenderTrace? Trace { get; init; }
+}
+
+/// <summary>Generator outputs: image [N,3,res,res] (≈[−1,1]), image_raw [N,3,R,R], image_depth [N,1,R,R], features [N,32,R,R].</summary>
+public sealed record SynthesisResult(Tensor Image, Tensor ImageRaw, Tensor ImageDepth, Tensor FeatureImage, Tensor? Planes);
+
+public sealed class Eg3dGenerator
+{
+    public Eg3dConfig Config { get; }
+    public IBackend Backend { get; }
+    /// <summary>Every tensor by EG3D state-dict name, in state-dict order.</summary>
+    public IReadOnlyList<KeyValuePair<string, Tensor>> Tensors { get; }
+    public MappingNetwork MappingNetwork { get; }
+    public SynthesisNetwork Backbone { get; }
+    public SuperResolutionNetwork SuperResolution { get; }
+    public OsgDecoder Decoder { get; }
+    public ImportanceRenderer Renderer { get; }
+
+    Eg3dGenerator(Eg3dConfig cfg, ParameterStore store)
+    {
+        Config = cfg; Backend = store.Backend;
+        store.Get("dataset_label_std", [cfg.CDim], ParameterInit.Ones, 1f);
+        Backbone = new SynthesisNetwork(cfg, store, "backbone.synthesis");
+        MappingNetwork = new MappingNetwork(cfg, store, "backbone.mapping");
+        SuperResolution = new SuperResolutionNetwork(cfg, store, "superresolution");
+        Decoder = new OsgDecoder(cfg, store, "decoder");
+        Renderer = new ImportanceRenderer(cfg, Decoder);
+        Tensors = store.All;
+    }
+
+    /// <summary>Loads a safetensors file written by the weights converter (EG3D G_ema state dict + config metadata).</summary>
+    /// <exception cref="ModelFormatException">Missing/misshapen tensors or unusable metadata; the message names file and tensor.</exception>
+    public static Eg3dGenerator Load(string path, IBackend backend)
+    {
+        using var file = SafeTensorsFile.Open(path);
+        var cfg = Eg3dConfig.FromMetadata(file.Metadata, path);
+        return new Eg3dGenerator(cfg, new SafeTensorsParameterStore(file, backend));
+    }
+
+    /// <summary>A generator of any configuration with seeded random weights (EG3D's init rules; same names and shapes as a real state dict).</summary>
+    public static Eg3dGenerator CreateRandom(Eg3dConfig config, int seed, IBackend backend)
+    {
+        config.Validate("(random)");
+        return new Eg3dGenerator(config, new RandomParameterStore(seed, backend));
+    }
+
+    /// <summary>ws [N, 14, w_dim] from z [N, z_dim] and conditioning cameras c [N, 25]; truncation ψ on ws[:, :cutoff].</summary>
+    public Tensor Mapping(Tensor z, Tensor c, float psi = 1f, int? cutoff = null) => MappingNetwork.Forward(z, c, psi, cutoff);
+
+    /// <summary>Tri-planes [N, 3, 32, 256, 256] from ws [N, 14, w_dim].</summary>
+    public Tensor SynthesizePlanes(Tensor ws, SynthesisOptions? options = null)
+    {
+        options ??= new SynthesisOptions();
+        CheckWs(ws);
+        var noise = new NoiseSettings(options.NoiseMode, options.NoiseMode == NoiseMode.Random ? new Random(options.Seed) : null);
+        var img = Backbone.Forward(ws, noise);
+        return img.Reshape(ws.Shape[0], 3, Eg3dConfig.PlaneChannels, img.Shape[2], img.Shape[3]);
+    }
+
+    /// <summary>Renders cached <paramref name="planes"/> [N,3,32,H,W] from <paramref name="camera"/> [N,25] and super-resolves with ws[:, -1].</summary>
+    public SynthesisResult Render(Tensor planes, Tensor ws, Tensor camera, SynthesisOptions? options = null)
+    {
+        options ??= new SynthesisOptions();
+        CheckWs(ws);
+        int n = ws.Shape[0];
+        if (planes.Rank != 5 || planes.Shape[0] != n)
+            throw new ArgumentException($"planes: expected [{n},3,32,H,W], got [{string.Join(",", planes.Shape)}]", nameof(planes));
+        var labels = CameraLabel.Validate(camera, n, nameof(camera));
+        int r = options.NeuralRenderingResolution ?? Config.NeuralRenderingResolution;
+        var rays = RaySampler.Sample(labels, n, r);
+        var settings = new RenderSettings(options.Deterministic ? null : new Random(options.Seed + 1), options.RaysPerChunk);
+        var flat = FlatPlanes.From(planes);
+        var (features, depth) = Renderer.Render(flat, rays, settings, options.Trace);
+        var featureImage = features.Permute(0, 2, 1).Reshape(n, features.Shape[2], r, r);
+        var depthImage = depth.Permute(0, 2, 1).Reshape(n, 1, r, r);
+        var raw = featureImage.Slice(1, 0, 3).Contiguous();
+        var srNoise = Config.Rendering.SuperresolutionNoiseMode switch
+        {
+            "const" => NoiseSettings.Const,
+            "random" => new NoiseSettings(NoiseMode.Random, new Random(options.Seed + 2)),
+            _ => NoiseSettings.None,
+        };
+        var image = SuperResolution.Forward(raw, featureImage, ws, srNoise);
+        return new SynthesisResult(image, raw, depthImage, featureImage, options.ReturnPlanes ? planes : null);
+    }
+
+    /// <summary>Full synthesis: planes from ws, then <see cref="Render"/>. ws [N,14,w_dim], camera [N,25].</summary>
+    public SynthesisResult Synthesize(Tensor ws, Tensor camera, SynthesisOptions? options = null)
+    {
+        var planes = SynthesizePlanes(ws, options);
+        return Render(planes, ws, camera, options);
+    }
+
+    /// <summary>EG3D sample_mixed: decoder outputs at arbitrary points [N·P·3] (world units) of the planes: (rgb [N,P,32], sigma [N,P,1]).</summary>
+    public DecoderOutput SamplePoints(Tensor planes, float[] points)
+    {
+        int n = planes.Shape[0];
+        if (points.Length % (3 * n) != 0) throw new ArgumentException($"points: {points.Length} values are not N·P·3 for N = {n}", nameof(points));
+        var features = TriplaneSampler.Sample(FlatPlanes.From(planes), points, points.Length / (3 * n), Config.Rendering.BoxWarp);
+        return Decoder.Forward(features);
+    }
+
+    void CheckWs(Tensor ws)
+    {
+        if (ws.Rank != 3 || ws.Shape[1] != Config.NumWs || ws.Shape[2] != Config.WDim)
+            throw new ArgumentException($"ws: expected [N,{Config.NumWs},{Config.WDim}], got [{string.Join(",", ws.Shape)}]", nameof(ws));
+    }
+
+    /// <summary>Runs <paramref name="body"/> without recording gradients (inference).</summary>
+    public static T Inference<T>(Func<T> body)
+    {
+        using (GradMode.NoGrad()) return body();
+    }
+}

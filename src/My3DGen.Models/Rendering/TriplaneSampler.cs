@@ -1,0 +1,86 @@
+// Tri-plane feature lookup (EG3D sample_from_planes): points are scaled by 2/box_warp, projected onto the planes
+// (xy, xz and EG3D's "zx" quirk, spec §5.3) and bilinearly sampled like grid_sample(align_corners=False, zeros).
+// Composed as IndexSelect over the channel-last flattened planes with host-computed corner indices and weights,
+// so the result is differentiable with respect to the planes.
+using My3DGen.Engine.Ops;
+using My3DGen.Engine.Tensors;
+
+namespace My3DGen.Models.Eg3d;
+
+/// <summary>Planes flattened for gathering: rows (n, plane, y, x), 32 channels each.</summary>
+public sealed record FlatPlanes(Tensor Rows, int Batch, int Height, int Width, int Channels)
+{
+    /// <summary>planes [N, 3, C, H, W] → rows [N·3·H·W, C] (one copy).</summary>
+    public static FlatPlanes From(Tensor planes)
+    {
+        if (planes.Rank != 5 || planes.Shape[1] != 3)
+            throw new ArgumentException($"planes must be [N,3,C,H,W], got [{string.Join(",", planes.Shape)}]", nameof(planes));
+        int n = planes.Shape[0], c = planes.Shape[2], h = planes.Shape[3], w = planes.Shape[4];
+        var rows = planes.Permute(0, 1, 3, 4, 2).Reshape(n * 3 * h * w, c);
+        return new FlatPlanes(rows, n, h, w, c);
+    }
+}
+
+public static class TriplaneSampler
+{
+    /// <summary>Features [N, 3, P, C] of points <paramref name="coords"/> [N·P·3] (world units) on the three planes.</summary>
+    public static Tensor Sample(FlatPlanes planes, float[] coords, int points, float boxWarp)
+    {
+        int n = planes.Batch, h = planes.Height, w = planes.Width;
+        long count = (long)n * 3 * points * 4;
+        if (count > int.MaxValue) throw new ArgumentException("too many sample points for one gather; render in smaller chunks");
+        var idx = new int[count];
+        var wts = new float[count];
+        float scale = 2f / boxWarp;
+        Parallel.For(0, n * 3, np =>
+        {
+            int b = np / 3, plane = np % 3;
+            int baseRow = np * h * w;
+            for (int p = 0; p < points; p++)
+            {
+                int at = (b * points + p) * 3;
+                float qx = scale * coords[at], qy = scale * coords[at + 1], qz = scale * coords[at + 2];
+                (float gu, float gv) = plane switch { 0 => (qx, qy), 1 => (qx, qz), _ => (qz, qx) };
+                float ix = ((gu + 1f) * w - 1f) / 2f, iy = ((gv + 1f) * h - 1f) / 2f;
+                float fx0 = MathF.Floor(ix), fy0 = MathF.Floor(iy);
+                int x0 = (int)fx0, y0 = (int)fy0;
+                float wx1 = ix - fx0, wx0 = fx0 + 1f - ix, wy1 = iy - fy0, wy0 = fy0 + 1f - iy;
+                long o = ((long)np * points + p) * 4;
+                Corner(o, x0, y0, wx0 * wy0);
+                Corner(o + 1, x0 + 1, y0, wx1 * wy0);
+                Corner(o + 2, x0, y0 + 1, wx0 * wy1);
+                Corner(o + 3, x0 + 1, y0 + 1, wx1 * wy1);
+            }
+
+            void Corner(long o, int x, int y, float weight)
+            {
+                bool inside = x >= 0 && x < w && y >= 0 && y < h && float.IsFinite(weight);
+                idx[o] = inside ? baseRow + y * w + x : baseRow;
+                wts[o] = inside ? weight : 0f;
+            }
+        });
+        var be = planes.Rows.Backend;
+        var gathered = Indexing.IndexSelect(planes.Rows, 0, Tensor.FromInts(be, idx, (int)count));
+        var weighted = gathered * Tensor.FromArray(be, wts, (int)count, 1);
+        return weighted.Reshape(n, 3, points, 4, planes.Channels).Sum([3]);
+    }
+
+    /// <summary>Sample points o + t·d [N·P·3] for depths [N, M, K] (host) along rays (rays.Rays = M... restricted to the ray range).</summary>
+    public static float[] Points(RayBundle rays, int rayStart, int rayCount, float[] depths, int k)
+    {
+        int n = rays.Batch;
+        var pts = new float[n * rayCount * k * 3];
+        Parallel.For(0, n * rayCount, nr =>
+        {
+            int b = nr / rayCount, r = nr % rayCount;
+            int ray = (b * rays.Rays + rayStart + r) * 3;
+            for (int s = 0; s < k; s++)
+            {
+                float t = depths[nr * k + s];
+                int at = (nr * k + s) * 3;
+                for (int a = 0; a < 3; a++) pts[at + a] = rays.Origins[ray + a] + t * rays.Directions[ray + a];
+            }
+        });
+        return pts;
+    }
+}
