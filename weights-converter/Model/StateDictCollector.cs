@@ -9,7 +9,7 @@ namespace My3DGen.WeightsConverter.Model;
 internal sealed class StateDictCollector
 {
     const int MaxDepth = 200;
-    const long MaxVisits = 4_000_000;
+    const long MaxVisits = 1_000_000;
 
     readonly string _file;
     readonly List<KeyValuePair<string, TorchTensor>> _tensors = new();

@@ -133,7 +133,7 @@ internal static class CallBuilders
             PyDict src => src.Entries.Select(e => (object?)new PyTuple(new[] { e.Key, e.Value })).ToList(),
             _ => throw r.Error($"dict items: expected a list of pairs, got {PickleReader.Describe(source)}"),
         };
-        r.Charge(items.Count);
+        r.Charge(4L * items.Count); // a dict insert costs several opcodes' worth
         foreach (var item in items)
         {
             var pair = item switch

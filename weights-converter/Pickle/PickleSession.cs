@@ -17,7 +17,7 @@ internal sealed class PickleSession
     public PickleSession(string filePath, long inputLength, Action<long>? progress = null)
     {
         FilePath = filePath;
-        _workLimit = 64 * Math.Max(inputLength, 1) + 1_000_000;
+        _workLimit = 4 * Math.Max(inputLength, 1) + 1_000_000;
         Progress = progress;
     }
 

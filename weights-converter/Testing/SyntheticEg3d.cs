@@ -78,10 +78,11 @@ public static class SyntheticEg3d
     }
 
     /// <summary>Writes a snapshot dict {training_set_kwargs, G, D, G_ema, augment_pipe} to <paramref name="path"/>.
-    /// D reuses the generator's shapes (with its own values) so the file is about three networks large.</summary>
-    public static long Write(string path, int channelDivisor = 1)
+    /// D reuses the generator's shapes (with its own values) so the file is about three networks large.
+    /// <paramref name="maxElements"/> drops larger tensors (small fuzzing corpora).</summary>
+    public static long Write(string path, int channelDivisor = 1, long maxElements = long.MaxValue)
     {
-        var keys = GeneratorKeys(channelDivisor);
+        var keys = GeneratorKeys(channelDivisor).Where(k => k.ElementCount <= maxElements).ToList();
         using var fs = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
         var p = new PickleWriter(fs);
         p.Proto(4).EmptyDict().Mark();
