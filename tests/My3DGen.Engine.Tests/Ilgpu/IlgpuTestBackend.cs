@@ -1,12 +1,12 @@
 // Shared ILGPU backends for the tests (creating a Context is slow, so each device kind is created once
-// per test run and disposed by the namespace's SetUpFixture), plus upload/download/compare helpers.
+// per test run and disposed by the assembly-level AssemblyTeardown), plus upload/download/compare helpers.
 using System.Runtime.InteropServices;
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Backends.Ilgpu;
 
 namespace My3DGen.Engine.Tests.Ilgpu;
 
-/// <summary>Lazily created ILGPU backends shared by every test in this namespace.</summary>
+/// <summary>Lazily created ILGPU backends shared by every test of the assembly.</summary>
 public static class IlgpuTestBackend
 {
     static readonly Lazy<IlgpuBackend> _cpu = new(() =>
@@ -24,14 +24,6 @@ public static class IlgpuTestBackend
         if (_cpu.IsValueCreated) _cpu.Value.Dispose();
         if (_cuda.IsValueCreated) _cuda.Value?.Dispose();
     }
-}
-
-/// <summary>Disposes the shared backends once all tests of the namespace have run.</summary>
-[SetUpFixture]
-public sealed class IlgpuTestTeardown
-{
-    [OneTimeTearDown]
-    public void DisposeBackends() => IlgpuTestBackend.DisposeAll();
 }
 
 /// <summary>Host-side helpers: random data, upload/download, tolerance checks that report the max error.</summary>
