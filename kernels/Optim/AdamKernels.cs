@@ -15,7 +15,7 @@ public static class AdamKernels
         {
             float pi = p[i], gi = g[i];
             if (a.WeightDecay != 0f) gi += a.WeightDecay * pi;
-            float mi = a.Beta1 * m[i] + (1f - a.Beta1) * gi;
+            float mi = m[i] + (1f - a.Beta1) * (gi - m[i]); // torch.optim.Adam updates m with a lerp
             float vi = a.Beta2 * v[i] + (1f - a.Beta2) * gi * gi;
             m[i] = mi; v[i] = vi;
             p[i] = pi - a.StepSize * mi / (XMath.Sqrt(vi) / a.Bc2Sqrt + a.Eps);
