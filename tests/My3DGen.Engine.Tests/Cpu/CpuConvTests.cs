@@ -21,6 +21,8 @@ public class CpuConvTests
         new(1, 16, 70, 69, 8, 3, stride: 2, pad: 1),            // few chunks: sequential, parallel GEMM
         new(1, 32, 24, 24, 32, 3, stride: 1, pad: 1, groups: 2),
         new(2, 40, 21, 19, 24, 1),                              // pointwise, larger
+        new(2, 31, 13, 11, 16, 3, stride: 1, pad: 1),           // K = 279: GEMM depth slices start mid-tap
+        new(1, 29, 15, 14, 8, 4, stride: 2, pad: 1),            // K = 464, strided, slices start mid-row
     ];
 
     private static IEnumerable<TestCaseData> Cases() =>

@@ -1,7 +1,7 @@
-// 2-D convolution on the CPU (NCHW, grouped, strided, zero-padded) as im2col + SimdGemm: forward, input gradient
-// (Wᵀ·gy then col2im), weight gradient (gy·colsᵀ) and bias gradient. Images are streamed in chunks of output rows so
-// the unrolled matrix stays cache-sized; chunks run in parallel (serial GEMMs) when there are enough of them,
-// otherwise one at a time with the GEMM itself parallel. 1×1 stride-1 unpadded convolutions skip im2col entirely.
+// 2-D convolution on the CPU (NCHW, grouped, strided, zero-padded) as im2col + SimdGemm. Forward: one GEMM per group
+// batched over images, with im2col fused into the B packing (no unrolled matrix). Input gradient (Wᵀ·gy then col2im)
+// and weight gradient (gy·colsᵀ) stream each image in chunks of output rows; chunks run in parallel (serial GEMMs)
+// when there are enough, else one at a time with the GEMM parallel. 1×1 stride-1 unpadded convolutions skip im2col.
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
@@ -49,14 +49,46 @@ public static unsafe class CpuConv2d
     {
         Check(g, x.Length, g.InputLength, nameof(x), w.Length, y.Length, g.OutputLength, nameof(y));
         if (!bias.IsEmpty && bias.Length < g.O) throw new ArgumentException($"bias holds {bias.Length} elements, needs {g.O}.", nameof(bias));
-        var packed = ArrayPool<float>.Shared.Rent(ConvJob.PackedWeightsLength(g, transposed: false));
+        int cg = g.C / g.Groups, og = g.O / g.Groups, k = cg * g.KH * g.KW, P = g.Ho * g.Wo;
+        long packedPerGroup = SimdGemm.PackedASize(og, k), image = (long)g.C * g.H * g.W;
+        var packed = ArrayPool<float>.Shared.Rent(checked((int)(packedPerGroup * g.Groups)));
         fixed (float* px = x, pw = w, pb = bias, py = y, pp = packed)
         {
-            var job = new ConvJob(g, px, pw, py, bias.IsEmpty ? null : pb);
-            job.PackWeights(pp, transposed: false);
-            job.ForEach(job.Items, job.ColsFloats, 0, job.Forward, null);
+            // Per group: one GEMM batched over images, W_g packed once and shared; im2col happens inside B packing.
+            for (int grp = 0; grp < g.Groups; grp++)
+            {
+                float* wg = pw + (long)grp * og * k, xg = px + (long)grp * cg * g.H * g.W;
+                SimdGemm.PrepackA(false, og, k, 1f, wg, k, pp + grp * packedPerGroup);
+                var p = new GemmProblem
+                {
+                    M = og, N = P, K = k, Alpha = 1f, Beta = 0f, Batch = g.N,
+                    A = wg, Lda = k, PackedA = pp + grp * packedPerGroup,
+                    B = xg, Ldb = P, StrideB = image,
+                    C = py + (long)grp * og * P, Ldc = P, StrideC = (long)g.O * P,
+                    BPacker = g.IsPointwise ? null
+                        : new Im2ColPacker(xg, image, g.H, g.W, g.KH, g.KW, g.StrideH, g.StrideW, g.PadH, g.PadW),
+                };
+                SimdGemm.Run(in p, parallel: true);
+            }
+            if (!bias.IsEmpty) AddBias(py, pb, g.N, g.O, P);
         }
         ArrayPool<float>.Shared.Return(packed);
+    }
+
+    /// <summary>y[n, o, :] += bias[o].</summary>
+    private static void AddBias(float* y, float* bias, int N, int O, int P)
+    {
+        var opts = new ParallelOptions { MaxDegreeOfParallelism = (long)N * O * P >= 1 << 20 ? SimdGemm.MaxThreads : 1 };
+        nint py = (nint)y, pb = (nint)bias;
+        Parallel.For(0, N * O, opts, row =>
+        {
+            var r = new Span<float>((float*)py + (long)row * P, P);
+            float b = ((float*)pb)[row % O];
+            var rv = MemoryMarshal.Cast<float, Vector<float>>(r);
+            var bv = new Vector<float>(b);
+            for (int i = 0; i < rv.Length; i++) rv[i] += bv;
+            for (int i = rv.Length * Vector<float>.Count; i < r.Length; i++) r[i] += b;
+        });
     }
 
     /// <summary>gx (+)= convᵀ(gy, w): the gradient of the forward pass with respect to x.</summary>
@@ -68,7 +100,7 @@ public static unsafe class CpuConv2d
         var packed = ArrayPool<float>.Shared.Rent(ConvJob.PackedWeightsLength(g, transposed: true));
         fixed (float* pgy = gy, pw = w, pgx = gx, pp = packed)
         {
-            var job = new ConvJob(g, pgx, pw, pgy, null) { Accumulate = accumulate };
+            var job = new ConvJob(g, pgx, pw, pgy) { Accumulate = accumulate };
             job.PackWeights(pp, transposed: true);
             if (g.IsPointwise) job.ForEach(job.Items, 0, 0, job.BackwardInput, null);
             // col2im of neighbouring chunks overlaps in the kernel halo; chunks two apart never do, so even and odd
@@ -92,7 +124,7 @@ public static unsafe class CpuConv2d
         if (!accumulate) gw[..(int)g.WeightLength].Clear();
         fixed (float* pgy = gy, px = x, pgw = gw)
         {
-            var job = new ConvJob(g, px, pgw, pgy, null);
+            var job = new ConvJob(g, px, pgw, pgy);
             // Parallel chunks each sum into a private copy of gw, reduced under a lock at the end.
             job.ForEach(job.Items, job.ColsFloats, job.ParallelItems ? g.WeightLength : 0, job.BackwardWeight,
                 job.ReducePartial);
@@ -167,13 +199,13 @@ public static unsafe class CpuConv2d
     }
 
     /// <summary>
-    /// One convolution call cut into work items (image n, group, chunk of output rows). Pointers: In = x (forward,
-    /// weight grad) or gx (input grad); Wt = w or gw; Out = y or gy.
+    /// One backward call cut into work items (image n, group, chunk of output rows). Pointers: In = x (weight grad)
+    /// or gx (input grad); Wt = w or gw; Out = gy.
     /// </summary>
     private sealed class ConvJob
     {
         private readonly Conv2dGeometry _g;
-        private readonly float* _in, _wt, _out, _bias;
+        private readonly float* _in, _wt, _out;
         private readonly int _ho, _wo, _p, _cg, _og, _k, _rows;
         public readonly int Chunks, Items;
         public readonly long ColsFloats;
@@ -183,13 +215,12 @@ public static unsafe class CpuConv2d
         private float* _packedW;
         private long _packedStride;
 
-        public ConvJob(in Conv2dGeometry g, float* input, float* weights, float* output, float* bias)
+        public ConvJob(in Conv2dGeometry g, float* input, float* weights, float* output)
         {
             _g = g;
             _in = input;
             _wt = weights;
             _out = output;
-            _bias = bias;
             (_ho, _wo) = (g.Ho, g.Wo);
             _p = _ho * _wo;
             _cg = g.C / g.Groups;
@@ -240,28 +271,6 @@ public static unsafe class CpuConv2d
                 () => new Scratch(colsFloats, partialFloats),
                 (i, _, s) => { body(i, s); return s; },
                 s => { finish?.Invoke(s); s.Return(); });
-        }
-
-        public void Forward(int item, Scratch s)
-        {
-            var (n, grp, oh0, rows) = Locate(item);
-            int cc = rows * _wo;
-            float* x = _in + ((long)n * _g.C + grp * _cg) * _g.H * _g.W;
-            float* y = _out + ((long)n * _g.O + grp * _og) * _p + oh0 * _wo;
-            fixed (float* cols = s.Cols)
-            {
-                float* b = Columns(x, oh0, rows, s.Cols, cols, out long ldb);
-                Gemm(false, false, _og, cc, _k, _wt + (long)grp * _og * _k, _k, b, ldb, 0f, y, _p, PackedW(grp));
-            }
-            if (_bias == null) return;
-            for (int o = 0; o < _og; o++)
-            {
-                var row = new Span<float>(y + (long)o * _p, cc);
-                var bv = new Vector<float>(_bias[grp * _og + o]);
-                var rv = MemoryMarshal.Cast<float, Vector<float>>(row);
-                for (int i = 0; i < rv.Length; i++) rv[i] += bv;
-                for (int i = rv.Length * Vector<float>.Count; i < row.Length; i++) row[i] += bv[0];
-            }
         }
 
         public void BackwardInput(int item, Scratch s)

@@ -1,6 +1,7 @@
 // im2col / col2im for one image: unrolls the kh×kw receptive fields of x[C,H,W] into a [C·kh·kw, Ho·Wo] matrix so a
 // convolution becomes a GEMM, and scatters such a matrix back (+=). Works on ranges of output rows so the
 // convolution can stream through an image in cache-sized chunks; stride-1 rows are copied/added as whole runs.
+// Im2ColPacker goes one step further for the forward pass: it writes GEMM B panels straight from the image.
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -102,22 +103,86 @@ public static class CpuIm2Col
         if (colsLength < need) throw new ArgumentException($"cols holds {colsLength} elements, needs {need}.", colsName);
         return Ho;
     }
+}
 
-    /// <summary>Horizontal geometry shared by both directions: output width and valid output-column ranges per tap.</summary>
-    private readonly struct RowGeometry(int W, int kw, int strideW, int padW, int rows)
+/// <summary>Horizontal geometry shared by both directions: output width and valid output-column ranges per tap.</summary>
+file readonly struct RowGeometry(int W, int kw, int strideW, int padW, int rows)
+{
+    public readonly int Wo = CpuIm2Col.OutputSize(W, kw, strideW, padW);
+    public int RowLength => rows * Wo;
+
+    /// <summary>Output columns [lo, hi) whose input column ow·sw − pw + j lies inside [0, W).</summary>
+    public (int lo, int hi) ValidColumns(int j)
     {
-        public readonly int Wo = OutputSize(W, kw, strideW, padW);
-        public int RowLength => rows * Wo;
+        int lo = Math.Clamp(CeilDiv(padW - j, strideW), 0, Wo);
+        int hi = Math.Min(Wo, FloorDiv(W - 1 + padW - j, strideW) + 1);
+        return (lo, Math.Max(lo, hi));
+    }
 
-        /// <summary>Output columns [lo, hi) whose input column ow·sw − pw + j lies inside [0, W).</summary>
-        public (int lo, int hi) ValidColumns(int j)
+    private static int FloorDiv(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);
+    private static int CeilDiv(int a, int b) => -FloorDiv(-a, b);
+}
+
+/// <summary>
+/// im2col fused with GEMM B packing: hands the driver panels of the [C·kh·kw, Ho·Wo] matrix of image `batch`
+/// (x + batch·imageStride) built straight from the image, so the unrolled matrix is never written out.
+/// </summary>
+internal sealed unsafe class Im2ColPacker : GemmBPacker
+{
+    private readonly float* _x;
+    private readonly long _imageStride;
+    private readonly int _h, _w, _kh, _kw, _sh, _sw, _ph, _pw, _wo;
+    private readonly int[] _lo, _hi;
+
+    public Im2ColPacker(float* x, long imageStride, int H, int W, int kh, int kw, int strideH, int strideW, int padH, int padW)
+    {
+        _x = x;
+        _imageStride = imageStride;
+        (_h, _w, _kh, _kw, _sh, _sw, _ph, _pw) = (H, W, kh, kw, strideH, strideW, padH, padW);
+        var g = new RowGeometry(W, kw, strideW, padW, 1);
+        _wo = g.Wo;
+        _lo = new int[kw];
+        _hi = new int[kw];
+        for (int j = 0; j < kw; j++) (_lo[j], _hi[j]) = g.ValidColumns(j);
+    }
+
+    public override void Pack(int batch, int k0, int kc, int n0, int nLen, int NR, float* dst)
+    {
+        float* img = _x + batch * _imageStride;
+        for (int j0 = 0; j0 < nLen; j0 += NR, dst += (long)NR * kc)
         {
-            int lo = Math.Clamp(CeilDiv(padW - j, strideW), 0, Wo);
-            int hi = Math.Min(Wo, FloorDiv(W - 1 + padW - j, strideW) + 1);
-            return (lo, Math.Max(lo, hi));
+            int width = Math.Min(NR, nLen - j0), n = n0 + j0;
+            int oh = n / _wo, ow = n % _wo;
+            int j = k0 % _kw, t = k0 / _kw, i = t % _kh, c = t / _kh;
+            float* d = dst;
+            for (int k = 0; k < kc; k++, d += NR)
+            {
+                PanelRow(img + (long)c * _h * _w, i, _lo[j], _hi[j], j, oh, ow, width, d);
+                if (width < NR) new Span<float>(d + width, NR - width).Clear();
+                if (++j == _kw) { j = 0; if (++i == _kh) { i = 0; c++; } }
+            }
         }
+    }
 
-        private static int FloorDiv(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);
-        private static int CeilDiv(int a, int b) => -FloorDiv(-a, b);
+    /// <summary>One k row of a panel: output pixels starting at (oh, ow), tap (i, j) of channel plane, width entries.</summary>
+    private void PanelRow(float* plane, int i, int lo, int hi, int j, int oh, int ow, int width, float* d)
+    {
+        for (int done = 0; done < width; oh++, ow = 0)
+        {
+            int run = Math.Min(width - done, _wo - ow);
+            float* o = d + done - ow; // o[q] is output column q of this output row
+            int ih = oh * _sh - _ph + i;
+            if ((uint)ih >= (uint)_h) new Span<float>(o + ow, run).Clear();
+            else
+            {
+                float* src = plane + (long)ih * _w;
+                int a = Math.Clamp(lo, ow, ow + run), b = Math.Clamp(hi, a, ow + run);
+                new Span<float>(o + ow, a - ow).Clear();
+                if (_sw == 1) new ReadOnlySpan<float>(src + a - _pw + j, b - a).CopyTo(new Span<float>(o + a, b - a));
+                else for (int q = a; q < b; q++) o[q] = src[q * _sw - _pw + j];
+                new Span<float>(o + b, ow + run - b).Clear();
+            }
+            done += run;
+        }
     }
 }

@@ -69,7 +69,7 @@ public static unsafe class SimdGemm
         if (p.M == 0 || p.N == 0 || p.Batch == 0) return;
         if (p.K == 0 || p.Alpha == 0f)
             for (int i = 0; i < p.Batch; i++) ScaleC(p.C + i * p.StrideC, p.M, p.N, p.Ldc, p.Beta);
-        else if ((long)p.M * p.N * p.K < SmallProblemFlops)
+        else if ((long)p.M * p.N * p.K < SmallProblemFlops && p.BPacker == null)
             SimdGemmSmall.Run(in p);
         else
             SimdGemmDriver.Run(in p, parallel ? Math.Max(1, MaxThreads) : 1);
@@ -117,4 +117,17 @@ internal unsafe struct GemmProblem
     /// <summary>Optional op(A)·alpha already in micro-kernel layout (see <see cref="SimdGemm.PrepackA"/>), shared by
     /// every batch entry; A, Lda and TransA must still describe the original (the tiny-size path reads them).</summary>
     public float* PackedA;
+    /// <summary>Optional producer of packed B panels (e.g. im2col fused with packing); B, Ldb and TransB are then
+    /// ignored and the blocked driver is always used.</summary>
+    public GemmBPacker? BPacker;
+}
+
+/// <summary>Produces op(B) panels directly in micro-kernel layout, for B matrices that are never materialised.</summary>
+internal abstract unsafe class GemmBPacker
+{
+    /// <summary>
+    /// Writes op(B)[k0..k0+kc, n0..n0+nLen] of batch entry <paramref name="batch"/> as ceil(nLen/NR) panels: panel q at
+    /// dst + q·NR·kc holds element (k0 + k, n0 + q·NR + j) at [k·NR + j], zero-padded past nLen (see SimdGemmPack.PackB).
+    /// </summary>
+    public abstract void Pack(int batch, int k0, int kc, int n0, int nLen, int NR, float* dst);
 }

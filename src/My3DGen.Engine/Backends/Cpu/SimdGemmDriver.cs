@@ -68,7 +68,8 @@ internal static unsafe class SimdGemmDriver
             for (int pc = 0; pc < p.K; pc += _kcBlock)
             {
                 int kc = Math.Min(_kcBlock, p.K - pc);
-                SimdGemmPack.PackB(B, p.Ldb, p.TransB, pc, kc, n0, nLen, NR, bp);
+                if (p.BPacker != null) p.BPacker.Pack(b, pc, kc, n0, nLen, NR, bp);
+                else SimdGemmPack.PackB(B, p.Ldb, p.TransB, pc, kc, n0, nLen, NR, bp);
                 float* aBlock = ap;
                 if (p.PackedA != null) aBlock = p.PackedA + (long)pc * RoundUp(p.M, MR) + (long)m0 * kc;
                 else SimdGemmPack.PackA(A, p.Lda, p.TransA, m0, mLen, pc, kc, p.Alpha, MR, ap);
