@@ -201,6 +201,29 @@ public sealed partial class Tensor : IDisposable
         return t;
     }
 
+    /// <summary>Overwrites this tensor's elements with <paramref name="source"/>'s (same shape; any backend).
+    /// Not recorded by autograd: for loading checkpoints, merging adapters and optimiser-style updates.</summary>
+    public void AssignFrom(Tensor source)
+    {
+        CheckAlive("assign"); source.CheckAlive("assign");
+        if (!ShapeUtil.SameShape(Shape, source.Shape))
+            throw new ShapeMismatchException("assign", $"cannot assign {TensorException.Fmt(source.Shape)} to {TensorException.Fmt(Shape)}");
+        if (ReferenceEquals(source.Backend, Backend)) Backend.Copy(source.Storage, source.View(), Storage, View());
+        else AssignFrom(source.ToArray());
+    }
+
+    /// <summary>Overwrites this tensor's elements with host values in row-major order.</summary>
+    public void AssignFrom(ReadOnlySpan<float> values)
+    {
+        CheckAlive("assign");
+        if (values.Length != Numel)
+            throw new ShapeMismatchException("assign", $"{values.Length} values do not fill {TensorException.Fmt(Shape)}");
+        if (IsContiguous) { Backend.Upload(values, Storage, Offset); return; }
+        var tmp = FromArray(Backend, values, Shape);
+        Backend.Copy(tmp.Storage, tmp.View(), Storage, View());
+        tmp.Dispose();
+    }
+
     internal Tensor ViewOf(int[] shape, int[] strides, int offset)
     {
         Storage.AddRef();

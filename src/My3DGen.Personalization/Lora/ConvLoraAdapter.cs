@@ -1,0 +1,24 @@
+// LoRA on a (modulated) conv weight [O, I, k, k]: ΔW = s·reshape(B·A) with A [r·k, I·k·k] and B [O, r·k]
+// (My3DGen's factorisation; k = 1 for ToRGB), added to the raw weight before modulation/demodulation.
+using My3DGen.Engine.Backends;
+using My3DGen.Engine.Tensors;
+using My3DGen.Models.Nn;
+
+namespace My3DGen.Personalization.Lora;
+
+public sealed class ConvLoraAdapter : ILayerAdapter
+{
+    public LoraFactors Factors { get; }
+    readonly int[] _weightShape;
+
+    public ConvLoraAdapter(string name, IBackend backend, int[] weightShape, LoraOptions options, Random rng)
+    {
+        _weightShape = weightShape;
+        int o = weightShape[0], i = weightShape[1], k = weightShape[2];
+        Factors = new LoraFactors(name, backend, options.Rank * k, i * k * k, o, options.Scaling, rng);
+    }
+
+    public Tensor? WeightDelta(Tensor rawWeight) => Factors.Product().Reshape(_weightShape);
+
+    public Tensor? OutputDelta(Tensor input, Tensor output) => null;
+}

@@ -1,0 +1,30 @@
+// The two trainable factors of one LoRA adapter, A [rows, fanIn] and B [out, rows], with My3DGen's
+// initialisation: A ~ U(−1/√fanIn, 1/√fanIn) (kaiming_uniform with a = √5), B = 0.
+using My3DGen.Engine.Backends;
+using My3DGen.Engine.Tensors;
+
+namespace My3DGen.Personalization.Lora;
+
+/// <summary>Factors of one adapter; <see cref="Name"/> is the base layer's state-dict prefix.</summary>
+public sealed class LoraFactors
+{
+    public string Name { get; }
+    public Tensor A { get; }
+    public Tensor B { get; }
+    public float Scaling { get; }
+
+    public LoraFactors(string name, IBackend backend, int rows, int fanIn, int outFeatures, float scaling, Random rng)
+    {
+        Name = name; Scaling = scaling;
+        float bound = 1f / MathF.Sqrt(fanIn);
+        A = Tensor.Uniform(backend, rng, [rows, fanIn], -bound, bound);
+        B = Tensor.Zeros(backend, outFeatures, rows);
+        A.Name = name + ".lora_A"; B.Name = name + ".lora_B";
+        A.RequiresGrad = true; B.RequiresGrad = true;
+    }
+
+    /// <summary>Scaling · B·A, shape [out, fanIn].</summary>
+    public Tensor Product() => B.MatMul(A) * Scaling;
+
+    public int Count => (int)(A.Numel + B.Numel);
+}

@@ -1,0 +1,159 @@
+// Attaches My3DGen's LoRA adapters to a frozen EG3D generator (every 3×3 conv, ToRGB and style affine of
+// the backbone and the super-resolution module; the mapping network stays frozen) and gathers the
+// trainable set: LoRA factors, the small vectors My3DGen trains (biases, noise strengths, const) and
+// optionally the tri-plane decoder. Detach restores the base; Merge folds the adapters into the weights.
+using My3DGen.Engine.Tensors;
+using My3DGen.Models;
+using My3DGen.Models.Eg3d;
+using My3DGen.Models.Nn;
+
+namespace My3DGen.Personalization.Lora;
+
+/// <summary>The LoRA adapters of one generator and its trainable tensors.</summary>
+public sealed class LoraNetwork : IDisposable
+{
+    readonly List<(SynthesisLayer? Conv, ToRgbLayer? Rgb, FullyConnectedLayer? Fc, ILayerAdapter Adapter)> _attached = new();
+    readonly List<(Tensor Target, float[] Original)> _vectorOriginals = new();
+    public Eg3dGenerator Generator { get; }
+    public LoraOptions Options { get; }
+    public bool TrainDecoder { get; }
+    public bool IsMerged { get; private set; }
+    /// <summary>Every adapter's factors, in a fixed order.</summary>
+    public IReadOnlyList<LoraFactors> Factors { get; }
+    /// <summary>Base tensors trained in place (biases, noise strengths, const, and the decoder when enabled), by name.</summary>
+    public IReadOnlyList<(string Name, Tensor Value)> TrainedBaseTensors { get; }
+
+    public LoraNetwork(Eg3dGenerator generator, LoraOptions options, bool trainDecoder)
+    {
+        options.Validate();
+        Generator = generator; Options = options; TrainDecoder = trainDecoder;
+        var rng = new Random(options.Seed);
+        var be = generator.Backend;
+        var factors = new List<LoraFactors>();
+        var vectors = new List<(string, Tensor)>();
+
+        foreach (var block in generator.Backbone.Blocks.Concat(generator.SuperResolution.Blocks))
+        {
+            if (block.Const != null) vectors.Add((block.Name + ".const", block.Const));
+            foreach (var layer in new[] { block.Conv0, block.Conv1 }.OfType<SynthesisLayer>())
+            {
+                var a = new ConvLoraAdapter(layer.Name, be, layer.Weight.Shape, options, rng);
+                Attach(layer, null, null, a); factors.Add(a.Factors);
+                factors.Add(AttachAffine(layer.Affine, options, rng));
+                vectors.Add((layer.Name + ".bias", layer.Bias));
+                vectors.Add((layer.Name + ".noise_strength", layer.NoiseStrength));
+                vectors.Add((layer.Affine.Name + ".bias", layer.Affine.Bias));
+            }
+            var rgb = block.ToRgb;
+            var ra = new ConvLoraAdapter(rgb.Name, be, rgb.Weight.Shape, options, rng);
+            Attach(null, rgb, null, ra); factors.Add(ra.Factors);
+            factors.Add(AttachAffine(rgb.Affine, options, rng));
+            vectors.Add((rgb.Name + ".bias", rgb.Bias));
+            vectors.Add((rgb.Affine.Name + ".bias", rgb.Affine.Bias));
+        }
+        if (trainDecoder)
+            foreach (var fc in new[] { generator.Decoder.Hidden, generator.Decoder.Output })
+            {
+                vectors.Add((fc.Name + ".weight", fc.Weight));
+                vectors.Add((fc.Name + ".bias", fc.Bias));
+            }
+        foreach (var (_, t) in vectors)
+        {
+            _vectorOriginals.Add((t, t.ToArray()));
+            t.RequiresGrad = true;
+        }
+        Factors = factors;
+        TrainedBaseTensors = vectors;
+    }
+
+    LoraFactors AttachAffine(FullyConnectedLayer fc, LoraOptions options, Random rng)
+    {
+        var a = new AffineLoraAdapter(fc.Name, Generator.Backend, fc.InFeatures, fc.OutFeatures, options, rng);
+        Attach(null, null, fc, a);
+        return a.Factors;
+    }
+
+    void Attach(SynthesisLayer? conv, ToRgbLayer? rgb, FullyConnectedLayer? fc, ILayerAdapter adapter)
+    {
+        if (conv != null) conv.Adapter = adapter;
+        if (rgb != null) rgb.Adapter = adapter;
+        if (fc != null) fc.Adapter = adapter;
+        _attached.Add((conv, rgb, fc, adapter));
+    }
+
+    /// <summary>Every tensor the optimiser updates: LoRA A and B, then the trained base tensors.</summary>
+    public IEnumerable<Tensor> TrainableTensors() =>
+        Factors.SelectMany(f => new[] { f.A, f.B }).Concat(TrainedBaseTensors.Select(v => v.Value));
+
+    /// <summary>Named trainable tensors, as stored in an adapter file.</summary>
+    public IEnumerable<(string Name, Tensor Value)> NamedTrainables() =>
+        Factors.SelectMany(f => new[] { (f.A.Name!, f.A), (f.B.Name!, f.B) }).Concat(TrainedBaseTensors);
+
+    public long LoraParameterCount => Factors.Sum(f => (long)f.Count);
+    public long TrainableCount => LoraParameterCount + TrainedBaseTensors.Sum(v => v.Value.Numel);
+
+    /// <summary>Folds every ΔW into its base weight (affines: s·B·A divided by the layer's gain) and removes the
+    /// adapters, so inference runs the plain EG3D path at full speed.</summary>
+    public void Merge()
+    {
+        if (IsMerged) return;
+        using var ng = Engine.Autograd.GradMode.NoGrad();
+        using var scope = TensorScope.Begin();
+        foreach (var (conv, rgb, fc, adapter) in _attached)
+        {
+            var w = conv?.Weight ?? rgb?.Weight ?? fc!.Weight;
+            w.AssignFrom(w + Delta(fc, adapter, w));
+            SetAdapter(conv, rgb, fc, null);
+        }
+        IsMerged = true;
+    }
+
+    /// <summary>Reverses <see cref="Merge"/>: subtracts the deltas and re-attaches the adapters.</summary>
+    public void Unmerge()
+    {
+        if (!IsMerged) return;
+        using var ng = Engine.Autograd.GradMode.NoGrad();
+        using var scope = TensorScope.Begin();
+        foreach (var (conv, rgb, fc, adapter) in _attached)
+        {
+            var w = conv?.Weight ?? rgb?.Weight ?? fc!.Weight;
+            w.AssignFrom(w - Delta(fc, adapter, w));
+            SetAdapter(conv, rgb, fc, adapter);
+        }
+        IsMerged = false;
+    }
+
+    static Tensor Delta(FullyConnectedLayer? fc, ILayerAdapter adapter, Tensor w) => adapter switch
+    {
+        ConvLoraAdapter c => c.WeightDelta(w)!,
+        AffineLoraAdapter a => a.Factors.Product() * (1f / fc!.WeightGain),
+        _ => throw new InvalidOperationException("unknown adapter"),
+    };
+
+    static void SetAdapter(SynthesisLayer? conv, ToRgbLayer? rgb, FullyConnectedLayer? fc, ILayerAdapter? adapter)
+    {
+        if (conv != null) conv.Adapter = adapter;
+        if (rgb != null) rgb.Adapter = adapter;
+        if (fc != null) fc.Adapter = adapter;
+    }
+
+    /// <summary>Removes the adapters and restores the trained base tensors to their values at attach time.</summary>
+    public void Detach()
+    {
+        if (IsMerged) Unmerge();
+        foreach (var (conv, rgb, fc, _) in _attached) SetAdapter(conv, rgb, fc, null);
+        foreach (var (t, original) in _vectorOriginals)
+        {
+            t.AssignFrom(original);
+            t.Grad?.Dispose(); t.Grad = null;
+            t.RequiresGrad = false;
+        }
+        _attached.Clear();
+    }
+
+    public void Dispose()
+    {
+        Detach();
+        foreach (var f in Factors) { f.A.Dispose(); f.B.Dispose(); }
+    }
+}
