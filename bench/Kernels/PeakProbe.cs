@@ -17,7 +17,7 @@ public sealed record MachinePeaks(double FmaGflops, double TriadGBs, int Threads
 
 public static class PeakProbe
 {
-    private const int Chains = 16, Iterations = 10_000_000;
+    private const int Chains = 16, Iterations = 1_000_000; // ~5 ms per trial: short enough to dodge preemption
 
     public static MachinePeaks Measure(bool quick)
     {
@@ -25,8 +25,8 @@ public static class PeakProbe
         string isa = Avx512F.IsSupported ? "avx512" : Fma.IsSupported ? "avx2+fma" : "vector128";
         // Many short trials, best kept: on a shared machine the quietest moment is the closest to the real ceiling.
         double gflops = 0;
-        for (int trial = 0; trial < (quick ? 5 : 10); trial++) gflops = Math.Max(gflops, FmaGflops(threads, Iterations));
-        return new MachinePeaks(gflops, TriadGBs(KernelShapes.StreamLength, quick ? 3 : 5), threads, isa);
+        for (int trial = 0; trial < (quick ? 20 : 50); trial++) gflops = Math.Max(gflops, FmaGflops(threads, Iterations));
+        return new MachinePeaks(gflops, TriadGBs(KernelShapes.StreamLength, quick ? 5 : 10), threads, isa);
     }
 
     /// <summary>All threads start together on a barrier; flops of all of them over the wall time of the slowest.</summary>
