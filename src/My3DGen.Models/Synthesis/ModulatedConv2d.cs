@@ -1,6 +1,7 @@
 // StyleGAN2's fused modulated convolution: per-sample weights W·s (optionally demodulated) applied as one
-// grouped conv with groups = N. The ×2 up path is a stride-2 transposed conv whose kernel is the flipped 3×3
-// kernel pre-convolved with the [1,3,3,1] FIR (gain 4), which equals spec §3.5's zero-insert → pad(3,2) → FIR → true conv.
+// grouped conv with groups = N. The ×2 up path (spec §3.5: zero-insert → pad(3,2) → [1,3,3,1] FIR with gain 4 →
+// 3×3 true conv) is computed exactly but in sub-pixel form: the 3×3 kernel is mapped linearly to four 3×3 kernels,
+// one per output parity, run as one stride-1 conv with 4·O outputs at the input resolution, then interleaved.
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Ops;
 using My3DGen.Engine.Tensors;
@@ -9,8 +10,9 @@ namespace My3DGen.Models.Eg3d;
 
 public static class ModulatedConv2d
 {
-    /// <summary>y [N,O,H·up,W·up] = modconv(x [N,I,H,W], weight [O,I,k,k], styles [N,I]); k = 1 or 3, up = 1 or 2 (k = 3 only).</summary>
-    public static Tensor Forward(Tensor x, Tensor weight, Tensor styles, bool demodulate, int up = 1)
+    /// <summary>y [N,O,H·up,W·up] = modconv(x [N,I,H,W], weight [O,I,k,k], styles [N,I]) (+ bias [O], added after the conv);
+    /// k = 1 or 3, up = 1 or 2 (k = 3 only).</summary>
+    public static Tensor Forward(Tensor x, Tensor weight, Tensor styles, bool demodulate, int up = 1, Tensor? bias = null)
     {
         int n = x.Shape[0], inC = x.Shape[1], h = x.Shape[2], wd = x.Shape[3];
         int o = weight.Shape[0], k = weight.Shape[2];
@@ -23,23 +25,26 @@ public static class ModulatedConv2d
             w = w * d.Reshape(n, o, 1, 1, 1);
         }
         var xg = x.Reshape(1, n * inC, h, wd);
-        Tensor y;
         if (up == 1)
-            y = Convolution.Conv2d(xg, w.Reshape(n * o, inC, k, k), null, 1, k / 2, groups: n);
-        else if (up == 2 && k == 3)
         {
-            var k6 = w.Reshape(n * o * inC, 9).MatMul(UpKernelMatrix(x.Backend))   // [N·O·I, 36]
-                      .Reshape(n, o, inC, 6, 6).Permute(0, 2, 1, 3, 4).Reshape(n * inC, o, 6, 6);
-            y = Convolution.ConvTranspose2d(xg, k6, null, stride: 2, padding: 2, groups: n);
+            var b = bias == null ? null : n == 1 ? bias : bias.Unsqueeze(0).Expand(n, o).Reshape(n * o);
+            var y = Convolution.Conv2d(xg, w.Reshape(n * o, inC, k, k), b, 1, k / 2, groups: n);
+            return y.Reshape(n, o, h, wd);
         }
-        else throw new ArgumentException($"modulated conv: unsupported up {up} with a {k}×{k} kernel");
-        return y.Reshape(n, o, y.Shape[2], y.Shape[3]);
+        if (up != 2 || k != 3) throw new ArgumentException($"modulated conv: unsupported up {up} with a {k}×{k} kernel");
+        // Sub-pixel kernels [N, O, 4 parities, I, 3, 3] → one conv with 4·O outputs per sample.
+        var sub = w.Reshape(n * o * inC, 9).MatMul(UpKernelMatrix(x.Backend))                 // [N·O·I, 4·9]
+                   .Reshape(n, o, inC, 4, 3, 3).Permute(0, 1, 3, 2, 4, 5).Reshape(n * o * 4, inC, 3, 3);
+        var b4 = bias == null ? null : bias.Reshape(1, o, 1).Expand(n, o, 4).Reshape(n * o * 4);
+        var yp = Convolution.Conv2d(xg, sub, b4, 1, 1, groups: n);                             // [1, N·O·4, H, W]
+        return yp.Reshape(n, o, 2, 2, h, wd).Permute(0, 1, 4, 2, 5, 3).Reshape(n, o, 2 * h, 2 * wd);
     }
 
     static readonly Dictionary<IBackend, Tensor> UpKernels = new();
 
-    /// <summary>T [9, 36]: row 3·by+bx, column 6·ky+kx holds f[ty]·f[tx] with t = (3 − k) + b, f = [1,3,3,1]/4.
-    /// K6 = W·T is the transposed-conv kernel of "zero-insert, FIR(gain 4), 3×3 true conv" (padding 2).</summary>
+    /// <summary>T [9, 36]: row 3·by+bx, column (2·ay+ax)·9 + 3·ty+tx holds f[2ty−1−ay+by]·f[2tx−1−ax+bx] (f = [1,3,3,1]/4, zero
+    /// outside 0..3). W·T gives, for output parity (ay, ax), the 3×3 correlation kernel (padding 1, input resolution) such that
+    /// out[2q+a] = Σ_t x[q+t−1]·K_a[t] equals "zero-insert, pad (3,2), FIR·4, 3×3 true conv" at that pixel.</summary>
     internal static Tensor UpKernelMatrix(IBackend backend)
     {
         lock (UpKernels)
@@ -49,11 +54,14 @@ public static class ModulatedConv2d
             var m = new float[9 * 36];
             for (int by = 0; by < 3; by++)
             for (int bx = 0; bx < 3; bx++)
-            for (int ky = 0; ky < 6; ky++)
-            for (int kx = 0; kx < 6; kx++)
+            for (int ay = 0; ay < 2; ay++)
+            for (int ax = 0; ax < 2; ax++)
+            for (int ty = 0; ty < 3; ty++)
+            for (int tx = 0; tx < 3; tx++)
             {
-                int ty = 3 - ky + by, tx = 3 - kx + bx;
-                if (ty is >= 0 and < 4 && tx is >= 0 and < 4) m[(by * 3 + bx) * 36 + ky * 6 + kx] = f[ty] * f[tx];
+                int fy = 2 * ty - 1 - ay + by, fx = 2 * tx - 1 - ax + bx;
+                if (fy is >= 0 and < 4 && fx is >= 0 and < 4)
+                    m[(by * 3 + bx) * 36 + (ay * 2 + ax) * 9 + ty * 3 + tx] = f[fy] * f[fx];
             }
             using (Engine.Autograd.GradMode.NoGrad())
             using (var s = TensorScope.Begin()) t = s.Forget(Tensor.FromArray(backend, m, 9, 36));

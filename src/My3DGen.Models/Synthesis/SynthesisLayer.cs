@@ -45,7 +45,8 @@ public sealed class SynthesisLayer
     public Tensor Forward(Tensor x, Tensor w, NoiseSettings noise) => InferenceScope.Run(() =>
     {
         var styles = Affine.Forward(w);
-        var y = ModulatedConv2d.Forward(x, EffectiveRawWeight(), styles, demodulate: true, up: Up);
+        // The bias joins the conv's output pass; EG3D adds noise first, then the bias (the order only changes rounding).
+        var y = ModulatedConv2d.Forward(x, EffectiveRawWeight(), styles, demodulate: true, up: Up, bias: Bias);
         switch (noise.Mode)
         {
             case NoiseMode.Const:
@@ -56,7 +57,7 @@ public sealed class SynthesisLayer
                 y = y + Tensor.Randn(x.Backend, rng, [y.Shape[0], 1, Resolution, Resolution]) * NoiseStrength;
                 break;
         }
-        y = (y + Bias.Reshape(1, OutChannels, 1, 1)).LeakyRelu(0.2f) * MathF.Sqrt(2f);
+        y = y.LeakyRelu(0.2f) * MathF.Sqrt(2f);
         return ConvClamp is float c ? y.Clamp(-c, c) : y;
     });
 }
@@ -93,8 +94,7 @@ public sealed class ToRgbLayer
     public Tensor Forward(Tensor x, Tensor w) => InferenceScope.Run(() =>
     {
         var styles = Affine.Forward(w) * WeightGain;
-        var y = ModulatedConv2d.Forward(x, EffectiveRawWeight(), styles, demodulate: false);
-        y = y + Bias.Reshape(1, OutChannels, 1, 1);
+        var y = ModulatedConv2d.Forward(x, EffectiveRawWeight(), styles, demodulate: false, bias: Bias);
         return ConvClamp is float c ? y.Clamp(-c, c) : y;
     });
 }
