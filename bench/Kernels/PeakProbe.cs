@@ -1,6 +1,7 @@
 // Measures this machine's ceilings so the kernel table can report "% of peak" against numbers taken on the same box
 // at the same time: FMA throughput (independent in-register FMA chains on every core) and streaming memory
 // bandwidth (STREAM-style triad over arrays far larger than the caches). Best of several trials.
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -29,19 +30,26 @@ public static class PeakProbe
         return new MachinePeaks(gflops, TriadGBs(KernelShapes.StreamLength, quick ? 5 : 10), threads, isa);
     }
 
-    /// <summary>All threads start together on a barrier; flops of all of them over the wall time of the slowest.</summary>
+    /// <summary>
+    /// All threads start together on a barrier; flops of all of them over the span from the earliest start to the
+    /// latest finish, each taken by the worker itself (the coordinating thread may be descheduled at any point).
+    /// </summary>
     private static double FmaGflops(int threads, int iterations)
     {
-        using var start = new Barrier(threads + 1);
+        using var start = new Barrier(threads);
         var sink = new float[threads];
+        var begin = new long[threads];
+        var end = new long[threads];
         var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
         {
             start.SignalAndWait();
+            begin[t] = Stopwatch.GetTimestamp();
             sink[t] = FmaLoop(iterations);
+            end[t] = Stopwatch.GetTimestamp();
         }) { IsBackground = true }).ToArray();
         foreach (var w in workers) w.Start();
-        start.SignalAndWait();
-        double seconds = BenchTimer.Time(() => { foreach (var w in workers) w.Join(); });
+        foreach (var w in workers) w.Join();
+        double seconds = (double)(end.Max() - begin.Min()) / Stopwatch.Frequency;
         int lanes = Avx512F.IsSupported ? 16 : Fma.IsSupported ? 8 : 4;
         return 2.0 * Chains * lanes * iterations * threads / seconds / 1e9;
     }
