@@ -9,6 +9,7 @@ public static class Program
     private static readonly (string Name, string Help, Action<string[]> Run)[] Verbs =
     [
         ("kernels", "CPU kernel table (GEMM, conv, streaming) vs. measured machine peaks. Options: --json <path>, --quick, --filter <text>", KernelBench.Run),
+        ("converter", "Synthetic ffhq512 snapshot → safetensors: wall time and peak RSS vs. targets. Options: --dir <folder>, --divisor <n>, --keep", ConverterBench.Run),
     ];
 
     public static int Main(string[] args)
