@@ -22,7 +22,7 @@ public sealed record SynthesisOptions
     /// <summary>Also return the planes [N,3,32,256,256].</summary>
     public bool ReturnPlanes { get; init; }
     /// <summary>Rays rendered per chunk (bounds memory).</summary>
-    public int RaysPerChunk { get; init; } = 4096;
+    public int RaysPerChunk { get; init; } = 2048;
     /// <summary>Optional stage-by-stage record of the render.</summary>
     public RenderTrace? Trace { get; init; }
 }
@@ -122,7 +122,7 @@ public sealed class Eg3dGenerator
     {
         int n = planes.Shape[0];
         if (points.Length % (3 * n) != 0) throw new ArgumentException($"points: {points.Length} values are not N·P·3 for N = {n}", nameof(points));
-        var features = TriplaneSampler.Sample(FlatPlanes.From(planes), points, points.Length / (3 * n), Config.Rendering.BoxWarp);
+        var features = TriplaneSampler.SampleMean(FlatPlanes.From(planes), points, points.Length / (3 * n), Config.Rendering.BoxWarp);
         return Decoder.Forward(features);
     }
 

@@ -8,7 +8,7 @@ using My3DGen.Models.Nn;
 namespace My3DGen.Models.Eg3d;
 
 /// <summary>Sampling settings of one render.</summary>
-public sealed record RenderSettings(Random? Rng, int RaysPerChunk = 4096)
+public sealed record RenderSettings(Random? Rng, int RaysPerChunk = 2048)
 {
     /// <summary>The fixture rule: no jitter, importance u = linspace(0, 1).</summary>
     public bool Deterministic => Rng == null;
@@ -51,7 +51,7 @@ public sealed class ImportanceRenderer(Eg3dConfig cfg, OsgDecoder decoder)
         var rk = cfg.Rendering;
         int n = rays.Batch, rc = n * count;
         var coarseDepths = DepthSampler.Coarse(rc, d, rk.RayStart, rk.RayEnd, settings.Rng);
-        var coarse = Pass(planes, rays, start, count, coarseDepths, d);
+        var coarse = Pass(planes, rays, start, count, coarseDepths, d, trace != null);
         var coarseMarch = RayMarcher.March(coarse.Decoded.Rgb.Reshape(n, count, d, -1), coarse.Decoded.Sigma.Reshape(n, count, d, 1),
             coarseDepths, rk.WhiteBack);
         if (trace != null) { trace.DepthsCoarse = coarseDepths; trace.Coarse = coarse; trace.CoarseMarch = coarseMarch; }
@@ -62,7 +62,7 @@ public sealed class ImportanceRenderer(Eg3dConfig cfg, OsgDecoder decoder)
         }
         var weights = coarseMarch.Weights.ToArray();
         var fineDepths = DepthSampler.Importance(coarseDepths, weights, rc, d, di, settings.Rng);
-        var fine = Pass(planes, rays, start, count, fineDepths, di);
+        var fine = Pass(planes, rays, start, count, fineDepths, di, trace != null);
         if (trace != null) { trace.ImportanceWeights = weights; trace.DepthsFine = fineDepths; trace.Fine = fine; }
 
         // Merge: concat per ray (coarse then fine), sort by depth on the host, gather colours and densities in that order.
@@ -91,11 +91,12 @@ public sealed class ImportanceRenderer(Eg3dConfig cfg, OsgDecoder decoder)
         return (final.Rgb, final.Depth, lo, hi);
     }
 
-    PassTrace Pass(FlatPlanes planes, RayBundle rays, int start, int count, float[] depths, int k)
+    PassTrace Pass(FlatPlanes planes, RayBundle rays, int start, int count, float[] depths, int k, bool traced)
     {
         var pts = TriplaneSampler.Points(rays, start, count, depths, k);
-        var features = TriplaneSampler.Sample(planes, pts, count * k, cfg.Rendering.BoxWarp);
-        return new PassTrace(pts, features, decoder.Forward(features));
+        var features = TriplaneSampler.SampleMean(planes, pts, count * k, cfg.Rendering.BoxWarp);
+        var perPlane = traced ? TriplaneSampler.SamplePerPlane(planes, pts, count * k, cfg.Rendering.BoxWarp) : null;
+        return new PassTrace(pts, perPlane, decoder.Forward(features));
     }
 
     static (float, float) MinMax(float[] v)

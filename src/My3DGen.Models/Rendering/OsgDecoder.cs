@@ -1,4 +1,4 @@
-// EG3D's OSGDecoder: mean of the 3 plane features → FC 32→64 → softplus → FC 64→33; sigma = raw channel 0,
+// EG3D's OSGDecoder: (mean of the 3 plane features, taken by the sampler) → FC 32→64 → softplus → FC 64→33; sigma = raw channel 0,
 // features = sigmoid(channels 1..32)·1.002 − 0.001 (spec §4).
 using My3DGen.Engine.Tensors;
 using My3DGen.Models.Nn;
@@ -20,11 +20,11 @@ public sealed class OsgDecoder
         Output = FullyConnectedLayer.Load(store, prefix + ".net.2", Eg3dConfig.DecoderHidden, 1 + Eg3dConfig.PlaneChannels, lr, FcActivation.Linear);
     }
 
-    /// <summary>planeFeatures [N, 3, P, C] → (rgb [N,P,C], sigma [N,P,1]).</summary>
-    public DecoderOutput Forward(Tensor planeFeatures)
+    /// <summary>Plane-averaged features [N, P, C] (see <see cref="TriplaneSampler.SampleMean"/>) → (rgb [N,P,C], sigma [N,P,1]).</summary>
+    public DecoderOutput Forward(Tensor meanFeatures)
     {
-        int n = planeFeatures.Shape[0], p = planeFeatures.Shape[2], c = planeFeatures.Shape[3];
-        var x = planeFeatures.Mean([1]).Reshape(n * p, c);
+        int n = meanFeatures.Shape[0], p = meanFeatures.Shape[1], c = meanFeatures.Shape[2];
+        var x = meanFeatures.Reshape(n * p, c);
         x = Output.Forward(Hidden.Forward(x).Softplus()).Reshape(n, p, c + 1);
         var sigma = x.Slice(2, 0, 1).Contiguous();
         var rgb = x.Slice(2, 1, c).Sigmoid().Affine(1f + 2f * 0.001f, -0.001f);

@@ -40,17 +40,18 @@ public static class RayMarcher
         var shifted = (1f - alpha) + 1e-10f;                                                      // 1 − α_j + 1e−10
         var logT = shifted.Log().Reshape(n * m, k1).MatMul(StrictUpper(be, k1));               // Σ_{j<k} log(...)
         var weights = alpha * logT.Exp().Reshape(n, m, k1, 1);                                   // [N,M,K−1,1]
-        var rgb = (weights * colorsMid).Sum([2]);                                                // [N,M,C]
+        var wRow = weights.Reshape(n * m, 1, k1);
+        var rgb = wRow.MatMul(colorsMid.Reshape(n * m, k1, c)).Reshape(n, m, c);                 // Σ_k w_k·c̄_k
         var total = weights.Sum([2]);                                                            // [N,M,1]
-        var depth = Depth(weights, total, Tensor.FromArray(be, mids, n, m, k1, 1), range);
+        var num = wRow.MatMul(Tensor.FromArray(be, mids, n * m, k1, 1)).Reshape(n, m, 1);        // Σ_k w_k·t̄_k
+        var depth = Depth(num, total, range);
         if (whiteBack) rgb = rgb + (1f - total);
         return new MarchResult(rgb * 2f - 1f, depth, weights);
     }
 
     /// <summary>Σw·t̄ / Σw with EG3D's nan_to_num(+∞) for rays of zero total weight, then the clamp.</summary>
-    static Tensor Depth(Tensor weights, Tensor total, Tensor mids, (float Min, float Max) range)
+    static Tensor Depth(Tensor num, Tensor total, (float Min, float Max) range)
     {
-        var num = (weights * mids).Sum([2]);
         var tot = total.ToArray();
         if (!tot.Any(v => v == 0f)) return (num / total).Clamp(range.Min, range.Max);
         var zero = Tensor.FromArray(total.Backend, tot.Select(v => v == 0f ? 1f : 0f).ToArray(), total.Shape);

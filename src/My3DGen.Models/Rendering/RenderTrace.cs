@@ -4,8 +4,8 @@ using My3DGen.Engine.Tensors;
 
 namespace My3DGen.Models.Eg3d;
 
-/// <summary>Intermediates of one pass (coarse or fine) over K samples per ray.</summary>
-public sealed record PassTrace(float[] Coords, Tensor PlaneFeatures, DecoderOutput Decoded);
+/// <summary>Intermediates of one pass (coarse or fine) over K samples per ray; PlaneFeatures [N,3,P,C] only when traced.</summary>
+public sealed record PassTrace(float[] Coords, Tensor? PlaneFeatures, DecoderOutput Decoded);
 
 /// <summary>Stage-by-stage record of a render. Host arrays are row-major in EG3D's layouts ([N,M,K] for depths).</summary>
 public sealed class RenderTrace

@@ -1,7 +1,7 @@
 // Tri-plane feature lookup (EG3D sample_from_planes): points are scaled by 2/box_warp, projected onto the planes
 // (xy, xz and EG3D's "zx" quirk, spec §5.3) and bilinearly sampled like grid_sample(align_corners=False, zeros).
 // Composed as IndexSelect over the channel-last flattened planes with host-computed corner indices and weights,
-// so the result is differentiable with respect to the planes.
+// contracted with a batched MatMul, so the result is differentiable with respect to the planes.
 using My3DGen.Engine.Ops;
 using My3DGen.Engine.Tensors;
 
@@ -23,46 +23,78 @@ public sealed record FlatPlanes(Tensor Rows, int Batch, int Height, int Width, i
 
 public static class TriplaneSampler
 {
-    /// <summary>Features [N, 3, P, C] of points <paramref name="coords"/> [N·P·3] (world units) on the three planes.</summary>
-    public static Tensor Sample(FlatPlanes planes, float[] coords, int points, float boxWarp)
+    /// <summary>Gather rows and bilinear weights of P points, ordered [n, point, plane, corner] (12 per point).
+    /// Out-of-range corners point at a valid row with weight 0 (grid_sample's zero padding).</summary>
+    sealed record Corners(int Batch, int Points, int[] Rows, float[] Weights);
+
+    /// <summary>Mean over the three planes of the bilinear features: [N, P, C] for points <paramref name="coords"/> [N·P·3] (world units).
+    /// This is the decoder's input (EG3D averages the planes first).</summary>
+    public static Tensor SampleMean(FlatPlanes planes, float[] coords, int points, float boxWarp)
+    {
+        var k = Locate(planes, coords, points, boxWarp);
+        var w = k.Weights.Select(v => v / 3f).ToArray();
+        return Contract(planes, k, w, k.Batch * points, 12).Reshape(k.Batch, points, planes.Channels);
+    }
+
+    /// <summary>Per-plane bilinear features [N, 3, P, C] (EG3D's sample_from_planes output, before the mean).</summary>
+    public static Tensor SamplePerPlane(FlatPlanes planes, float[] coords, int points, float boxWarp)
+    {
+        var k = Locate(planes, coords, points, boxWarp);
+        var f = Contract(planes, k, k.Weights, k.Batch * points * 3, 4);
+        return f.Reshape(k.Batch, points, 3, planes.Channels).Permute(0, 2, 1, 3).Contiguous();
+    }
+
+    /// <summary>Gathers the rows and contracts each group of <paramref name="group"/> rows with its weights:
+    /// [groups, 1, group] @ [groups, group, C] → [groups, C].</summary>
+    static Tensor Contract(FlatPlanes planes, Corners k, float[] weights, int groups, int group)
+    {
+        var be = planes.Rows.Backend;
+        var gathered = Indexing.IndexSelect(planes.Rows, 0, Tensor.FromInts(be, k.Rows, k.Rows.Length));
+        var w = Tensor.FromArray(be, weights, groups, 1, group);
+        return w.MatMul(gathered.Reshape(groups, group, planes.Channels)).Reshape(groups, planes.Channels);
+    }
+
+    static Corners Locate(FlatPlanes planes, float[] coords, int points, float boxWarp)
     {
         int n = planes.Batch, h = planes.Height, w = planes.Width;
-        long count = (long)n * 3 * points * 4;
+        if (coords.Length != n * points * 3) throw new ArgumentException($"coords: expected {n}·{points}·3 values, got {coords.Length}");
+        long count = (long)n * points * 12;
         if (count > int.MaxValue) throw new ArgumentException("too many sample points for one gather; render in smaller chunks");
         var idx = new int[count];
         var wts = new float[count];
         float scale = 2f / boxWarp;
-        Parallel.For(0, n * 3, np =>
+        Parallel.For(0, (n * points + 1023) / 1024, blk =>
         {
-            int b = np / 3, plane = np % 3;
-            int baseRow = np * h * w;
-            for (int p = 0; p < points; p++)
+            int end = Math.Min(n * points, (blk + 1) * 1024);
+            for (int np = blk * 1024; np < end; np++)
             {
-                int at = (b * points + p) * 3;
+                int b = np / points;
+                int at = np * 3;
                 float qx = scale * coords[at], qy = scale * coords[at + 1], qz = scale * coords[at + 2];
-                (float gu, float gv) = plane switch { 0 => (qx, qy), 1 => (qx, qz), _ => (qz, qx) };
-                float ix = ((gu + 1f) * w - 1f) / 2f, iy = ((gv + 1f) * h - 1f) / 2f;
-                float fx0 = MathF.Floor(ix), fy0 = MathF.Floor(iy);
-                int x0 = (int)fx0, y0 = (int)fy0;
-                float wx1 = ix - fx0, wx0 = fx0 + 1f - ix, wy1 = iy - fy0, wy0 = fy0 + 1f - iy;
-                long o = ((long)np * points + p) * 4;
-                Corner(o, x0, y0, wx0 * wy0);
-                Corner(o + 1, x0 + 1, y0, wx1 * wy0);
-                Corner(o + 2, x0, y0 + 1, wx0 * wy1);
-                Corner(o + 3, x0 + 1, y0 + 1, wx1 * wy1);
-            }
+                for (int plane = 0; plane < 3; plane++)
+                {
+                    (float gu, float gv) = plane switch { 0 => (qx, qy), 1 => (qx, qz), _ => (qz, qx) };
+                    float ix = ((gu + 1f) * w - 1f) / 2f, iy = ((gv + 1f) * h - 1f) / 2f;
+                    float fx0 = MathF.Floor(ix), fy0 = MathF.Floor(iy);
+                    int x0 = (int)Math.Clamp(fx0, -2f, w + 1f), y0 = (int)Math.Clamp(fy0, -2f, h + 1f);
+                    float wx1 = ix - fx0, wx0 = fx0 + 1f - ix, wy1 = iy - fy0, wy0 = fy0 + 1f - iy;
+                    int baseRow = (b * 3 + plane) * h * w;
+                    long o = ((long)np * 3 + plane) * 4;
+                    Corner(o, x0, y0, wx0 * wy0);
+                    Corner(o + 1, x0 + 1, y0, wx1 * wy0);
+                    Corner(o + 2, x0, y0 + 1, wx0 * wy1);
+                    Corner(o + 3, x0 + 1, y0 + 1, wx1 * wy1);
 
-            void Corner(long o, int x, int y, float weight)
-            {
-                bool inside = x >= 0 && x < w && y >= 0 && y < h && float.IsFinite(weight);
-                idx[o] = inside ? baseRow + y * w + x : baseRow;
-                wts[o] = inside ? weight : 0f;
+                    void Corner(long q, int x, int y, float weight)
+                    {
+                        bool inside = x >= 0 && x < w && y >= 0 && y < h && float.IsFinite(weight);
+                        idx[q] = inside ? baseRow + y * w + x : baseRow;
+                        wts[q] = inside ? weight : 0f;
+                    }
+                }
             }
         });
-        var be = planes.Rows.Backend;
-        var gathered = Indexing.IndexSelect(planes.Rows, 0, Tensor.FromInts(be, idx, (int)count));
-        var weighted = gathered * Tensor.FromArray(be, wts, (int)count, 1);
-        return weighted.Reshape(n, 3, points, 4, planes.Channels).Sum([3]);
+        return new Corners(n, points, idx, wts);
     }
 
     /// <summary>Sample points o + t·d [N·P·3] for depths [N, M, K] (host) along rays (rays.Rays = M... restricted to the ray range).</summary>
