@@ -1,0 +1,7 @@
+// Typed error for unusable training data: names the file (image, dataset.json or latent) and the problem.
+namespace My3DGen.Personalization.Data;
+
+public sealed class DatasetException(string path, string problem) : Exception($"{path}: {problem}")
+{
+    public string FilePath { get; } = path;
+}

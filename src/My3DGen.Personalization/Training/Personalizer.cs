@@ -1,0 +1,132 @@
+// The My3DGen trainer: renders each sampled photo's anchor ws from the photo's own camera with the frozen EG3D
+// + trainable set, and minimises MSE + LPIPS-alex on the raw image (target antialias-downsampled) and on the
+// final image, with Adam. Deterministic given the seed; checkpoints carry everything a resume needs.
+using System.Diagnostics;
+using My3DGen.Engine.Autograd;
+using My3DGen.Engine.Ops;
+using My3DGen.Engine.Optim;
+using My3DGen.Engine.Tensors;
+using My3DGen.Models.Eg3d;
+using My3DGen.Models.Perceptual;
+using My3DGen.Personalization.Data;
+
+namespace My3DGen.Personalization.Training;
+
+public sealed class Personalizer : IDisposable
+{
+    readonly Eg3dGenerator _gen;
+    readonly Lpips _lpips;
+    readonly PersonDataset _data;
+    readonly Tensor[] _targets, _targetsRaw;
+    readonly int _rawRes;
+    public PersonalizeOptions Options { get; }
+    public TrainableSet Trainables { get; }
+    public Adam Optimizer { get; }
+    public ResumableRandom Rng { get; }
+    /// <summary>Steps completed so far.</summary>
+    public int Step { get; private set; }
+    /// <summary>Total loss of every completed step (for the loss curve).</summary>
+    public List<float> LossHistory { get; } = new();
+    /// <summary>Hash of the base model the adapter is trained on.</summary>
+    public string BaseHash { get; }
+
+    public Personalizer(Eg3dGenerator generator, Lpips lpips, PersonDataset data, PersonalizeOptions options)
+    {
+        options.Validate();
+        if (data.Resolution != generator.Config.ImgResolution)
+            throw new ArgumentException($"images are {data.Resolution}², the model renders {generator.Config.ImgResolution}²");
+        _gen = generator; _lpips = lpips; _data = data; Options = options;
+        BaseHash = ModelHash.Compute(generator);
+        _rawRes = options.NeuralRenderingResolution ?? generator.Config.NeuralRenderingResolution;
+        var be = generator.Backend;
+        using (GradMode.NoGrad())
+        {
+            _targets = data.Samples.Select(s => Tensor.FromArray(be, s.Image, 1, 3, s.Resolution, s.Resolution)).ToArray();
+            _targetsRaw = _targets.Select(t => Resampling.ResizeBilinear(t, _rawRes, _rawRes, antialias: true)).ToArray();
+        }
+        Trainables = new TrainableSet(generator, options);
+        Optimizer = new Adam(Trainables.Named.Select(n => n.Value), options.LearningRate, options.Beta1, options.Beta2, 1e-8f);
+        Rng = new ResumableRandom((ulong)options.Seed * 0x9E3779B97F4A7C15UL + 1);
+    }
+
+    /// <summary>Runs one optimisation step on a random batch and returns its losses.</summary>
+    public TrainingProgress TrainStep()
+    {
+        var be = _gen.Backend;
+        using var scope = TensorScope.Begin();
+        var idx = Enumerable.Range(0, Options.BatchSize).Select(_ => Rng.NextInt(_data.Samples.Count)).ToArray();
+        int renderSeed = Rng.NextSeed();
+        var ws = Tensor.FromArray(be, idx.SelectMany(i => _data.Samples[i].Latent).ToArray(), idx.Length, _data.NumWs, _gen.Config.WDim);
+        var cams = Tensor.FromArray(be, idx.SelectMany(i => _data.Samples[i].Camera).ToArray(), idx.Length, 25);
+        var target = Layout.Concat(idx.Select(i => _targets[i]).ToList(), 0);
+        var targetRaw = Layout.Concat(idx.Select(i => _targetsRaw[i]).ToList(), 0);
+        var r = _gen.Synthesize(ws, cams, new SynthesisOptions
+        {
+            NoiseMode = NoiseMode.Const, Deterministic = false, Seed = renderSeed, NeuralRenderingResolution = _rawRes,
+        });
+        var mse512 = (r.Image - target).Square().Mean();
+        var mse128 = (r.ImageRaw - targetRaw).Square().Mean();
+        var lp512 = _lpips.Distance(r.Image, target).Mean();
+        var lp128 = _lpips.Distance(r.ImageRaw, targetRaw).Mean();
+        var loss = mse512 + mse128 + lp512 + lp128;
+        loss.Backward();
+        SanitizeGradients();
+        Optimizer.Step();
+        Optimizer.ZeroGrad();
+        Step++;
+        float l = loss.Item();
+        LossHistory.Add(l);
+        return new TrainingProgress(Step, Options.Steps, l, mse128.Item(), mse512.Item(), lp128.Item(), lp512.Item(), 0, TimeSpan.Zero);
+    }
+
+    /// <summary>My3DGen's gradient sanitising: NaN → 0, ±inf → ±1e5.</summary>
+    void SanitizeGradients()
+    {
+        foreach (var (_, t) in Trainables.Named)
+        {
+            if (t.Grad == null) continue;
+            var g = t.Grad.ToArray();
+            bool bad = false;
+            for (int i = 0; i < g.Length; i++)
+            {
+                if (float.IsFinite(g[i])) continue;
+                bad = true;
+                g[i] = float.IsNaN(g[i]) ? 0f : MathF.CopySign(1e5f, g[i]);
+            }
+            if (bad) t.Grad.AssignFrom(g);
+        }
+    }
+
+    /// <summary>Trains until <see cref="PersonalizeOptions.Steps"/>, checkpointing every CheckpointEvery steps to
+    /// <paramref name="checkpointPath"/> and calling <paramref name="onPreview"/> every PreviewEvery steps.</summary>
+    public void Run(IProgress<TrainingProgress>? progress = null, string? checkpointPath = null,
+        Action<Personalizer>? onPreview = null, CancellationToken cancel = default)
+    {
+        var sw = Stopwatch.StartNew();
+        int startStep = Step;
+        while (Step < Options.Steps)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var p = TrainStep();
+            double rate = (Step - startStep) / Math.Max(1e-9, sw.Elapsed.TotalSeconds);
+            progress?.Report(p with { StepsPerSecond = rate, Eta = TimeSpan.FromSeconds((Options.Steps - Step) / Math.Max(1e-9, rate)) });
+            if (checkpointPath != null && Options.CheckpointEvery > 0 && (Step % Options.CheckpointEvery == 0 || Step == Options.Steps))
+                Checkpoint.Save(this, checkpointPath);
+            if (onPreview != null && Options.PreviewEvery > 0 && (Step % Options.PreviewEvery == 0 || Step == Options.Steps))
+                onPreview(this);
+        }
+    }
+
+    /// <summary>Restores a checkpoint written by <see cref="Checkpoint.Save"/> for the same options and data.</summary>
+    internal void Restore(int step, ulong rngState, IEnumerable<float> losses)
+    {
+        Step = step; Rng.State = rngState;
+        LossHistory.Clear(); LossHistory.AddRange(losses);
+    }
+
+    public void Dispose()
+    {
+        Optimizer.Dispose();
+        foreach (var t in _targets.Concat(_targetsRaw)) t.Dispose();
+    }
+}
