@@ -50,19 +50,19 @@ public static unsafe class CpuConv2d
         Check(g, x.Length, g.InputLength, nameof(x), w.Length, y.Length, g.OutputLength, nameof(y));
         if (!bias.IsEmpty && bias.Length < g.O) throw new ArgumentException($"bias holds {bias.Length} elements, needs {g.O}.", nameof(bias));
         int cg = g.C / g.Groups, og = g.O / g.Groups, k = cg * g.KH * g.KW, P = g.Ho * g.Wo;
-        long packedPerGroup = SimdGemm.PackedASize(og, k), image = (long)g.C * g.H * g.W;
+        long packedPerGroup = PackedWeightsStride(g, transposed: false), image = (long)g.C * g.H * g.W;
         var packed = ArrayPool<float>.Shared.Rent(checked((int)(packedPerGroup * g.Groups)));
         fixed (float* px = x, pw = w, pb = bias, py = y, pp = packed)
         {
-            // Per group: one GEMM batched over images, W_g packed once and shared; im2col happens inside B packing.
+            PackWeights(g, pw, transposed: false, pp);
+            // Per group: one GEMM batched over images sharing the packed W_g; im2col happens inside B packing.
             for (int grp = 0; grp < g.Groups; grp++)
             {
-                float* wg = pw + (long)grp * og * k, xg = px + (long)grp * cg * g.H * g.W;
-                SimdGemm.PrepackA(false, og, k, 1f, wg, k, pp + grp * packedPerGroup);
+                float* xg = px + (long)grp * cg * g.H * g.W;
                 var p = new GemmProblem
                 {
                     M = og, N = P, K = k, Alpha = 1f, Beta = 0f, Batch = g.N,
-                    A = wg, Lda = k, PackedA = pp + grp * packedPerGroup,
+                    A = pw + (long)grp * og * k, Lda = k, PackedA = pp + grp * packedPerGroup,
                     B = xg, Ldb = P, StrideB = image,
                     C = py + (long)grp * og * P, Ldc = P, StrideC = (long)g.O * P,
                     BPacker = g.IsPointwise ? null
@@ -97,11 +97,12 @@ public static unsafe class CpuConv2d
     {
         Check(g, gy.Length, g.OutputLength, nameof(gy), w.Length, gx.Length, g.InputLength, nameof(gx));
         if (!accumulate && !g.IsPointwise) gx[..(int)g.InputLength].Clear();
-        var packed = ArrayPool<float>.Shared.Rent(ConvJob.PackedWeightsLength(g, transposed: true));
+        long packedPerGroup = PackedWeightsStride(g, transposed: true);
+        var packed = ArrayPool<float>.Shared.Rent(checked((int)(packedPerGroup * g.Groups)));
         fixed (float* pgy = gy, pw = w, pgx = gx, pp = packed)
         {
-            var job = new ConvJob(g, pgx, pw, pgy) { Accumulate = accumulate };
-            job.PackWeights(pp, transposed: true);
+            PackWeights(g, pw, transposed: true, pp);
+            var job = new ConvJob(g, pgx, pw, pgy) { Accumulate = accumulate, PackedWeights = pp, PackedStride = packedPerGroup };
             if (g.IsPointwise) job.ForEach(job.Items, 0, 0, job.BackwardInput, null);
             // col2im of neighbouring chunks overlaps in the kernel halo; chunks two apart never do, so even and odd
             // chunks run as two race-free phases.
@@ -143,6 +144,26 @@ public static unsafe class CpuConv2d
             double sum = 0;
             for (int n = 0; n < g.N; n++) sum += Sum(gy.Slice((n * g.O + o) * P, P));
             gb[o] = (float)(accumulate ? gb[o] + sum : sum);
+        }
+    }
+
+    /// <summary>Floats per group of GEMM-packed weights: W_g [O/G, K] for forward, W_gᵀ [K, O/G] for the input gradient.</summary>
+    private static long PackedWeightsStride(in Conv2dGeometry g, bool transposed)
+    {
+        int og = g.O / g.Groups, k = g.C / g.Groups * g.KH * g.KW;
+        return transposed ? SimdGemm.PackedASize(k, og) : SimdGemm.PackedASize(og, k);
+    }
+
+    /// <summary>Packs every group's weight matrix once so the GEMMs that reuse it skip packing A.</summary>
+    private static void PackWeights(in Conv2dGeometry g, float* w, bool transposed, float* dst)
+    {
+        int og = g.O / g.Groups, k = g.C / g.Groups * g.KH * g.KW;
+        long stride = PackedWeightsStride(g, transposed);
+        for (int grp = 0; grp < g.Groups; grp++)
+        {
+            float* wg = w + (long)grp * og * k;
+            if (transposed) SimdGemm.PrepackA(true, k, og, 1f, wg, k, dst + grp * stride);
+            else SimdGemm.PrepackA(false, og, k, 1f, wg, k, dst + grp * stride);
         }
     }
 
@@ -212,8 +233,9 @@ public static unsafe class CpuConv2d
         public readonly bool ParallelItems;
         public bool Accumulate { get; init; }
         private readonly object _reduceGate = new();
-        private float* _packedW;
-        private long _packedStride;
+        /// <summary>Optional per-group GEMM-packed Wᵀ (input gradient), <see cref="PackedStride"/> floats apart.</summary>
+        public float* PackedWeights { get; init; }
+        public long PackedStride { get; init; }
 
         public ConvJob(in Conv2dGeometry g, float* input, float* weights, float* output)
         {
@@ -234,26 +256,6 @@ public static unsafe class CpuConv2d
             ColsFloats = g.IsPointwise ? 0 : (long)_k * _rows * _wo;
             int threads = Math.Max(1, SimdGemm.MaxThreads);
             ParallelItems = threads > 1 && Items >= 2 * threads;
-        }
-
-        /// <summary>Floats for all groups' weights in GEMM-packed form (W_g for forward, W_gᵀ for the input gradient).</summary>
-        public static int PackedWeightsLength(in Conv2dGeometry g, bool transposed)
-        {
-            int og = g.O / g.Groups, k = g.C / g.Groups * g.KH * g.KW;
-            return checked((int)(g.Groups * (transposed ? SimdGemm.PackedASize(k, og) : SimdGemm.PackedASize(og, k))));
-        }
-
-        /// <summary>Packs every group's weight matrix once so the per-chunk GEMMs skip packing A.</summary>
-        public void PackWeights(float* dst, bool transposed)
-        {
-            _packedStride = transposed ? SimdGemm.PackedASize(_k, _og) : SimdGemm.PackedASize(_og, _k);
-            _packedW = dst;
-            for (int grp = 0; grp < _g.Groups; grp++)
-            {
-                float* w = _wt + (long)grp * _og * _k;
-                if (transposed) SimdGemm.PrepackA(true, _k, _og, 1f, w, _k, dst + grp * _packedStride);
-                else SimdGemm.PrepackA(false, _og, _k, 1f, w, _k, dst + grp * _packedStride);
-            }
         }
 
         /// <summary>Runs body over items [0, count), in parallel (one Scratch per worker) or in order.</summary>
@@ -339,7 +341,7 @@ public static unsafe class CpuConv2d
             return (ng / _g.Groups, ng % _g.Groups, oh0, Math.Min(_rows, _ho - oh0));
         }
 
-        private float* PackedW(int grp) => _packedW == null ? null : _packedW + grp * _packedStride;
+        private float* PackedW(int grp) => PackedWeights == null ? null : PackedWeights + grp * PackedStride;
 
         private void Gemm(bool transA, bool transB, int M, int N, int K, float* A, long lda, float* B, long ldb,
             float beta, float* C, long ldc, float* packedA)
