@@ -17,6 +17,8 @@ public sealed class SuperResolutionNetwork
     {
         Spec = SuperResolutionSpec.For(cfg, store.Source);
         Antialias = cfg.Rendering.SrAntialias;
+        // The 2X/4X/8X modules register an (unused) top-level filter buffer; 8XDC does not.
+        if (Spec.Kind != SuperResolutionKind.Hybrid8XDC) store.Get(prefix + ".resample_filter", [4, 4], ParameterInit.ResampleFilter);
         Blocks = Spec.Blocks.Select((b, i) => new SynthesisBlock(store, $"{prefix}.block{i}", b.InChannels, b.OutChannels, cfg.WDim,
             b.Resolution, 3, b.Up, Eg3dConfig.SuperResolutionClamp)).ToList();
     }
