@@ -24,4 +24,4 @@ public interface IBenchBackend
 
 /// <summary>A measured row.</summary>
 public sealed record BenchResult(string Op, string Shape, string Backend, double MedianMs, double MinMs, int Runs,
-    string Unit, double Throughput, double PercentOfPeak, string? Note);
+    string Unit, double Throughput, double BestThroughput, double PercentOfPeak, string? Note);
