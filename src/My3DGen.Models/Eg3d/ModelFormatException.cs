@@ -1,13 +1,11 @@
 // Typed errors raised while building an EG3D generator from a weights file: a missing tensor, a tensor of
 // the wrong shape, or unusable configuration metadata. Every message names the file and the tensor/key.
+using My3DGen.Engine.IO;
+
 namespace My3DGen.Models.Eg3d;
 
-/// <summary>The weights file cannot be used as an EG3D generator.</summary>
-public class ModelFormatException(string path, string message) : Exception($"{path}: {message}")
-{
-    /// <summary>The weights file (or "(random)" for in-process generators).</summary>
-    public string FilePath { get; } = path;
-}
+/// <summary>The weights file cannot be used as an EG3D generator (a FileFormatException, so the CLI reports it as a user error).</summary>
+public class ModelFormatException(string path, string message) : FileFormatException(path, message);
 
 /// <summary>A required tensor is absent from the weights file.</summary>
 public sealed class MissingTensorException(string path, string tensor)

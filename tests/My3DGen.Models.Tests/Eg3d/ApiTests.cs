@@ -126,3 +126,15 @@ public class ApiTests
         Assert.That(grad.Max(Math.Abs), Is.GreaterThan(0f));
     }
 }
+
+public class NumpyRandomStateTests
+{
+    [Test]
+    public void SeedZeroReproducesTheFixtureLatent()
+    {
+        using var r = new Reference(FixtureData.Open(FixtureData.Case0));
+        var z = new Latents.NumpyRandomState(0).Randn(512);
+        Assert.That(z[0], Is.EqualTo(1.7640524f));
+        Assert.That(Reference.MaxAbs(r.Read("input.z"), z), Is.EqualTo(0));
+    }
+}
