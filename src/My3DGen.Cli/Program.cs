@@ -8,4 +8,5 @@ var root = new RootCommand("my3dgen: 3D-aware personalized face generation (EG3D
 root.Subcommands.Add(DevicesCommand.Create());
 root.Subcommands.Add(ConvertCommand.Create());
 root.Subcommands.Add(InspectCommand.Create());
+root.Subcommands.Add(RenderCommand.Create());
 return CliErrors.Run(() => root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
