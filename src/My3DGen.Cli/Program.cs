@@ -9,4 +9,5 @@ root.Subcommands.Add(DevicesCommand.Create());
 root.Subcommands.Add(ConvertCommand.Create());
 root.Subcommands.Add(InspectCommand.Create());
 root.Subcommands.Add(RenderCommand.Create());
+root.Subcommands.Add(ShapeCommand.Create());
 return CliErrors.Run(() => root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));

@@ -138,3 +138,20 @@ public class NumpyRandomStateTests
         Assert.That(Reference.MaxAbs(r.Read("input.z"), z), Is.EqualTo(0));
     }
 }
+
+public class DensityGridTests
+{
+    [Test]
+    public void GridIsIndexedZyx()
+    {
+        using var _ = Engine.Autograd.GradMode.NoGrad();
+        var g = TinyModel.Generator;
+        var planes = TinyModel.Case0.Planes;
+        var grid = DensityGrid.Sample(g, planes, 8, pointsPerChunk: 100);
+        Assert.That(grid.Length, Is.EqualTo(512));
+        // Element (i=1, j=2, k=3) is σ at (x_3, y_2, z_1) with coordinates −0.5 + (index + 0.5)/8.
+        float C(int idx) => -0.5f + (idx + 0.5f) / 8f;
+        var direct = g.SamplePoints(planes, [C(3), C(2), C(1)]).Sigma.Item();
+        Assert.That(grid[(1 * 8 + 2) * 8 + 3], Is.EqualTo(direct).Within(1e-5f));
+    }
+}
