@@ -70,7 +70,7 @@ public static class KernelBench
         foreach (var r in results)
             table.AddRow(Markup.Escape(r.Op), Markup.Escape(r.Shape), Markup.Escape(r.Backend), $"{r.MedianMs:F2}", $"{r.MinMs:F2}",
                 $"{r.Runs}", $"{r.Throughput:F1} {r.Unit}", $"{r.BestThroughput:F1}", $"{r.PercentOfPeak:F0}%", Markup.Escape(r.Note ?? ""));
-        table.Caption($"% peak (of the median): of {peaks.FmaGflops:F1} GFLOP/s (all-core FMA) or {peaks.TriadGBs:F1} GB/s (triad, in place or not): best of the probes above. Conv flops = 2·N·O·(C/groups)·kh·kw·Ho·Wo; bwd rows use the same count.");
+        table.Caption($"% peak = median vs. best probe: {peaks.FmaGflops:F1} GFLOP/s all-core FMA, {peaks.TriadGBs:F1} GB/s triad. Conv flops: 2·N·O·(C/g)·kh·kw·Ho·Wo (bwd rows too).");
         AnsiConsole.Write(table);
     }
 
