@@ -110,11 +110,26 @@ public sealed class Eg3dGenerator
         return new SynthesisResult(image, raw, depthImage, featureImage, options.ReturnPlanes ? planes : null);
     }
 
-    /// <summary>Full synthesis: planes from ws, then <see cref="Render"/>. ws [N,14,w_dim], camera [N,25].</summary>
+    /// <summary>Full synthesis: planes from ws, then <see cref="Render"/>. ws [N,14,w_dim], camera [N,25].
+    /// Without gradient recording, a batch is run one sample at a time (the fused modulated conv runs per sample anyway),
+    /// which bounds peak memory to one sample's intermediates; outputs are concatenated along the batch.</summary>
     public SynthesisResult Synthesize(Tensor ws, Tensor camera, SynthesisOptions? options = null)
     {
-        var planes = SynthesizePlanes(ws, options);
-        return Render(planes, ws, camera, options);
+        int n = ws.Shape[0];
+        if (GradMode.IsEnabled || n == 1 || options?.Trace != null)
+            return Render(SynthesizePlanes(ws, options), ws, camera, options);
+        CheckWs(ws);
+        CameraLabel.Validate(camera, n, nameof(camera));
+        var parts = new List<SynthesisResult>();
+        for (int i = 0; i < n; i++)
+        {
+            var wsi = ws.Slice(0, i, 1);
+            var o = options == null ? null : options with { Seed = options.Seed + i };
+            parts.Add(Render(SynthesizePlanes(wsi, o), wsi, camera.Reshape(n, CameraLabel.Length).Slice(0, i, 1), o));
+        }
+        Tensor Cat(Func<SynthesisResult, Tensor> f) => Engine.Ops.Layout.Concat(parts.Select(f).ToList(), 0);
+        return new SynthesisResult(Cat(p => p.Image), Cat(p => p.ImageRaw), Cat(p => p.ImageDepth), Cat(p => p.FeatureImage),
+            options?.ReturnPlanes == true ? Cat(p => p.Planes!) : null);
     }
 
     /// <summary>EG3D sample_mixed: decoder outputs at arbitrary points [N·P·3] (world units) of the planes: (rgb [N,P,32], sigma [N,P,1]).</summary>

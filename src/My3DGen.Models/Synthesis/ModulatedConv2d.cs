@@ -12,7 +12,8 @@ public static class ModulatedConv2d
 {
     /// <summary>y [N,O,H·up,W·up] = modconv(x [N,I,H,W], weight [O,I,k,k], styles [N,I]) (+ bias [O], added after the conv);
     /// k = 1 or 3, up = 1 or 2 (k = 3 only).</summary>
-    public static Tensor Forward(Tensor x, Tensor weight, Tensor styles, bool demodulate, int up = 1, Tensor? bias = null)
+    /// <param name="gain">Positive factor folded into the per-sample weights (used to pull lrelu's √2 gain into the conv).</param>
+    public static Tensor Forward(Tensor x, Tensor weight, Tensor styles, bool demodulate, int up = 1, Tensor? bias = null, float gain = 1f)
     {
         int n = x.Shape[0], inC = x.Shape[1], h = x.Shape[2], wd = x.Shape[3];
         int o = weight.Shape[0], k = weight.Shape[2];
@@ -22,8 +23,9 @@ public static class ModulatedConv2d
         if (demodulate)
         {
             var d = (w.Square().Sum([2, 3, 4]) + 1e-8f).Rsqrt();                      // [N,O]
-            w = w * d.Reshape(n, o, 1, 1, 1);
+            w = w * (gain == 1f ? d : d * gain).Reshape(n, o, 1, 1, 1);
         }
+        else if (gain != 1f) w = w * gain;
         var xg = x.Reshape(1, n * inC, h, wd);
         if (up == 1)
         {

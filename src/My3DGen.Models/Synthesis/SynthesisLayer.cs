@@ -45,19 +45,21 @@ public sealed class SynthesisLayer
     public Tensor Forward(Tensor x, Tensor w, NoiseSettings noise) => InferenceScope.Run(() =>
     {
         var styles = Affine.Forward(w);
-        // The bias joins the conv's output pass; EG3D adds noise first, then the bias (the order only changes rounding).
-        var y = ModulatedConv2d.Forward(x, EffectiveRawWeight(), styles, demodulate: true, up: Up, bias: Bias);
+        // lrelu(v)·√2 = lrelu(√2·v), so the √2 gain is folded into the (tiny) per-sample weights, bias and noise scale instead
+        // of a pass over the output. The bias joins the conv's output pass; EG3D adds noise first, then the bias (rounding only).
+        const float g = 1.41421356f;
+        var y = ModulatedConv2d.Forward(x, EffectiveRawWeight(), styles, demodulate: true, up: Up, bias: Bias * g, gain: g);
         switch (noise.Mode)
         {
             case NoiseMode.Const:
-                y = y + NoiseConst * NoiseStrength;
+                y = y + NoiseConst * (NoiseStrength * g);
                 break;
             case NoiseMode.Random:
                 var rng = noise.Rng ?? throw new ArgumentException("NoiseMode.Random needs a seeded Random");
-                y = y + Tensor.Randn(x.Backend, rng, [y.Shape[0], 1, Resolution, Resolution]) * NoiseStrength;
+                y = y + Tensor.Randn(x.Backend, rng, [y.Shape[0], 1, Resolution, Resolution]) * (NoiseStrength * g);
                 break;
         }
-        y = y.LeakyRelu(0.2f) * MathF.Sqrt(2f);
+        y = y.LeakyRelu(0.2f);
         return ConvClamp is float c ? y.Clamp(-c, c) : y;
     });
 }
