@@ -31,15 +31,14 @@ public static class TriplaneSampler
     /// This is the decoder's input (EG3D averages the planes first).</summary>
     public static Tensor SampleMean(FlatPlanes planes, float[] coords, int points, float boxWarp)
     {
-        var k = Locate(planes, coords, points, boxWarp);
-        var w = k.Weights.Select(v => v / 3f).ToArray();
-        return Contract(planes, k, w, k.Batch * points, 12).Reshape(k.Batch, points, planes.Channels);
+        var k = Locate(planes, coords, points, boxWarp, 1f / 3f);
+        return Contract(planes, k, k.Weights, k.Batch * points, 12).Reshape(k.Batch, points, planes.Channels);
     }
 
     /// <summary>Per-plane bilinear features [N, 3, P, C] (EG3D's sample_from_planes output, before the mean).</summary>
     public static Tensor SamplePerPlane(FlatPlanes planes, float[] coords, int points, float boxWarp)
     {
-        var k = Locate(planes, coords, points, boxWarp);
+        var k = Locate(planes, coords, points, boxWarp, 1f);
         var f = Contract(planes, k, k.Weights, k.Batch * points * 3, 4);
         return f.Reshape(k.Batch, points, 3, planes.Channels).Permute(0, 2, 1, 3).Contiguous();
     }
@@ -54,7 +53,8 @@ public static class TriplaneSampler
         return w.MatMul(gathered.Reshape(groups, group, planes.Channels)).Reshape(groups, planes.Channels);
     }
 
-    static Corners Locate(FlatPlanes planes, float[] coords, int points, float boxWarp)
+    /// <param name="scaleWeights">Factor applied to every bilinear weight (1/3 folds the plane mean into the contraction).</param>
+    static Corners Locate(FlatPlanes planes, float[] coords, int points, float boxWarp, float scaleWeights)
     {
         int n = planes.Batch, h = planes.Height, w = planes.Width;
         if (coords.Length != n * points * 3) throw new ArgumentException($"coords: expected {n}·{points}·3 values, got {coords.Length}");
@@ -63,38 +63,43 @@ public static class TriplaneSampler
         var idx = new int[count];
         var wts = new float[count];
         float scale = 2f / boxWarp;
-        Parallel.For(0, (n * points + 1023) / 1024, blk =>
+        const int Block = 4096;
+        Parallel.For(0, (n * points + Block - 1) / Block, blk =>
         {
-            int end = Math.Min(n * points, (blk + 1) * 1024);
-            for (int np = blk * 1024; np < end; np++)
+            int end = Math.Min(n * points, (blk + 1) * Block);
+            for (int np = blk * Block; np < end; np++)
             {
-                int b = np / points;
                 int at = np * 3;
                 float qx = scale * coords[at], qy = scale * coords[at + 1], qz = scale * coords[at + 2];
-                for (int plane = 0; plane < 3; plane++)
-                {
-                    (float gu, float gv) = plane switch { 0 => (qx, qy), 1 => (qx, qz), _ => (qz, qx) };
-                    float ix = ((gu + 1f) * w - 1f) / 2f, iy = ((gv + 1f) * h - 1f) / 2f;
-                    float fx0 = MathF.Floor(ix), fy0 = MathF.Floor(iy);
-                    int x0 = (int)Math.Clamp(fx0, -2f, w + 1f), y0 = (int)Math.Clamp(fy0, -2f, h + 1f);
-                    float wx1 = ix - fx0, wx0 = fx0 + 1f - ix, wy1 = iy - fy0, wy0 = fy0 + 1f - iy;
-                    int baseRow = (b * 3 + plane) * h * w;
-                    long o = ((long)np * 3 + plane) * 4;
-                    Corner(o, x0, y0, wx0 * wy0);
-                    Corner(o + 1, x0 + 1, y0, wx1 * wy0);
-                    Corner(o + 2, x0, y0 + 1, wx0 * wy1);
-                    Corner(o + 3, x0 + 1, y0 + 1, wx1 * wy1);
-
-                    void Corner(long q, int x, int y, float weight)
-                    {
-                        bool inside = x >= 0 && x < w && y >= 0 && y < h && float.IsFinite(weight);
-                        idx[q] = inside ? baseRow + y * w + x : baseRow;
-                        wts[q] = inside ? weight : 0f;
-                    }
-                }
+                int planeBase = np / points * 3 * h * w;
+                int o = np * 12;
+                Bilinear(qx, qy, w, h, planeBase, scaleWeights, idx, wts, o);                 // plane 0: (x, y)
+                Bilinear(qx, qz, w, h, planeBase + h * w, scaleWeights, idx, wts, o + 4);     // plane 1: (x, z)
+                Bilinear(qz, qx, w, h, planeBase + 2 * h * w, scaleWeights, idx, wts, o + 8); // plane 2: (z, x), EG3D's quirk
             }
         });
         return new Corners(n, points, idx, wts);
+    }
+
+    /// <summary>grid_sample(align_corners=False, zeros) corners of (u, v) on one W×H plane whose rows start at <paramref name="baseRow"/>:
+    /// (x0,y0), (x0+1,y0), (x0,y0+1), (x0+1,y0+1) written at <paramref name="o"/>..o+3.</summary>
+    static void Bilinear(float u, float v, int w, int h, int baseRow, float scale, int[] idx, float[] wts, int o)
+    {
+        float ix = ((u + 1f) * w - 1f) / 2f, iy = ((v + 1f) * h - 1f) / 2f;
+        float fx0 = MathF.Floor(ix), fy0 = MathF.Floor(iy);
+        int x0 = (int)Math.Clamp(fx0, -2f, w + 1f), y0 = (int)Math.Clamp(fy0, -2f, h + 1f);
+        float wx1 = ix - fx0, wx0 = fx0 + 1f - ix, wy1 = iy - fy0, wy0 = fy0 + 1f - iy;
+        Corner(x0, y0, wx0 * wy0, o);
+        Corner(x0 + 1, y0, wx1 * wy0, o + 1);
+        Corner(x0, y0 + 1, wx0 * wy1, o + 2);
+        Corner(x0 + 1, y0 + 1, wx1 * wy1, o + 3);
+
+        void Corner(int x, int y, float weight, int q)
+        {
+            bool inside = x >= 0 && x < w && y >= 0 && y < h && float.IsFinite(weight);
+            idx[q] = inside ? baseRow + y * w + x : baseRow;
+            wts[q] = inside ? weight * scale : 0f;
+        }
     }
 
     /// <summary>Sample points o + t·d [N·P·3] for depths [N, M, K] (host) along rays (rays.Rays = M... restricted to the ray range).</summary>
