@@ -1,7 +1,8 @@
 // StyleGAN2's fused modulated convolution: per-sample weights W·s (optionally demodulated) applied as one
 // grouped conv with groups = N. The ×2 up path (spec §3.5: zero-insert → pad(3,2) → [1,3,3,1] FIR with gain 4 →
 // 3×3 true conv) is computed exactly but in sub-pixel form: the 3×3 kernel is mapped linearly to four 3×3 kernels,
-// one per output parity, run as one stride-1 conv with 4·O outputs at the input resolution, then interleaved.
+// one per output parity, run as one stride-1 conv with 4·O outputs at the input resolution, then interleaved
+// (pixel shuffle via a one-hot stride-2 transposed conv).
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Ops;
 using My3DGen.Engine.Tensors;
@@ -39,7 +40,27 @@ public static class ModulatedConv2d
                    .Reshape(n, o, inC, 4, 3, 3).Permute(0, 1, 3, 2, 4, 5).Reshape(n * o * 4, inC, 3, 3);
         var b4 = bias == null ? null : bias.Reshape(1, o, 1).Expand(n, o, 4).Reshape(n * o * 4);
         var yp = Convolution.Conv2d(xg, sub, b4, 1, 1, groups: n);                             // [1, N·O·4, H, W]
-        return yp.Reshape(n, o, 2, 2, h, wd).Permute(0, 1, 4, 2, 5, 3).Reshape(n, o, 2 * h, 2 * wd);
+        // Pixel shuffle (channel (n, o, 2·ay+ax) → pixel (2q+ay, 2r+ax)) as a stride-2 transposed conv with one-hot 2×2
+        // kernels: exact, and about twice as fast on the CPU backend as the equivalent 6-D permute copy.
+        return Convolution.ConvTranspose2d(yp, ShuffleKernel(x.Backend, n * o), null, stride: 2, padding: 0, groups: n * o)
+            .Reshape(n, o, 2 * h, 2 * wd);
+    }
+
+    static readonly Dictionary<(IBackend, int), Tensor> ShuffleKernels = new();
+
+    /// <summary>[C·4, 1, 2, 2]: input channel 4c + a carries a one-hot kernel at (a / 2, a % 2).</summary>
+    static Tensor ShuffleKernel(IBackend backend, int channels)
+    {
+        lock (ShuffleKernels)
+        {
+            if (ShuffleKernels.TryGetValue((backend, channels), out var t)) return t;
+            var k = new float[channels * 16];
+            for (int c = 0; c < channels; c++) for (int a = 0; a < 4; a++) k[(c * 4 + a) * 4 + a] = 1f;
+            using (Engine.Autograd.GradMode.NoGrad())
+            using (var s = TensorScope.Begin()) t = s.Forget(Tensor.FromArray(backend, k, channels * 4, 1, 2, 2));
+            ShuffleKernels[(backend, channels)] = t;
+            return t;
+        }
     }
 
     static readonly Dictionary<IBackend, Tensor> UpKernels = new();
