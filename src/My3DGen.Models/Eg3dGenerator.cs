@@ -83,7 +83,8 @@ public sealed class Eg3dGenerator
         return img.Reshape(ws.Shape[0], 3, Eg3dConfig.PlaneChannels, img.Shape[2], img.Shape[3]);
     }
 
-    /// <summary>Renders cached <paramref name="planes"/> [N,3,32,H,W] from <paramref name="camera"/> [N,25] and super-resolves with ws[:, -1].</summary>
+    /// <summary>Renders cached <paramref name="planes"/> [N,3,32,H,W] from <paramref name="camera"/> [N,25] and super-resolves with ws[:, -1].
+    /// Without gradient recording a batch is rendered one sample at a time (bounded memory; outputs concatenated).</summary>
     public SynthesisResult Render(Tensor planes, Tensor ws, Tensor camera, SynthesisOptions? options = null)
     {
         options ??= new SynthesisOptions();
@@ -92,6 +93,13 @@ public sealed class Eg3dGenerator
         if (planes.Rank != 5 || planes.Shape[0] != n)
             throw new ArgumentException($"planes: expected [{n},3,32,H,W], got [{string.Join(",", planes.Shape)}]", nameof(planes));
         var labels = CameraLabel.Validate(camera, n, nameof(camera));
+        if (PerSample(n, options))
+            return Concat(n, options, (i, o) => RenderOne(planes.Slice(0, i, 1), ws.Slice(0, i, 1), labels.AsSpan(i * 25, 25).ToArray(), 1, o));
+        return RenderOne(planes, ws, labels, n, options);
+    }
+
+    SynthesisResult RenderOne(Tensor planes, Tensor ws, float[] labels, int n, SynthesisOptions options)
+    {
         int r = options.NeuralRenderingResolution ?? Config.NeuralRenderingResolution;
         var rays = RaySampler.Sample(labels, n, r);
         var settings = new RenderSettings(options.Deterministic ? null : new Random(options.Seed + 1), options.RaysPerChunk);
@@ -111,25 +119,31 @@ public sealed class Eg3dGenerator
     }
 
     /// <summary>Full synthesis: planes from ws, then <see cref="Render"/>. ws [N,14,w_dim], camera [N,25].
-    /// Without gradient recording, a batch is run one sample at a time (the fused modulated conv runs per sample anyway),
+    /// Without gradient recording a batch runs one sample at a time (the fused modulated conv runs per sample anyway),
     /// which bounds peak memory to one sample's intermediates; outputs are concatenated along the batch.</summary>
     public SynthesisResult Synthesize(Tensor ws, Tensor camera, SynthesisOptions? options = null)
     {
-        int n = ws.Shape[0];
-        if (GradMode.IsEnabled || n == 1 || options?.Trace != null)
-            return Render(SynthesizePlanes(ws, options), ws, camera, options);
+        options ??= new SynthesisOptions();
         CheckWs(ws);
-        CameraLabel.Validate(camera, n, nameof(camera));
-        var parts = new List<SynthesisResult>();
-        for (int i = 0; i < n; i++)
+        int n = ws.Shape[0];
+        var labels = CameraLabel.Validate(camera, n, nameof(camera));
+        if (!PerSample(n, options)) return Render(SynthesizePlanes(ws, options), ws, camera, options);
+        return Concat(n, options, (i, o) =>
         {
             var wsi = ws.Slice(0, i, 1);
-            var o = options == null ? null : options with { Seed = options.Seed + i };
-            parts.Add(Render(SynthesizePlanes(wsi, o), wsi, camera.Reshape(n, CameraLabel.Length).Slice(0, i, 1), o));
-        }
+            return RenderOne(SynthesizePlanes(wsi, o), wsi, labels.AsSpan(i * 25, 25).ToArray(), 1, o);
+        });
+    }
+
+    static bool PerSample(int n, SynthesisOptions o) => n > 1 && !GradMode.IsEnabled && o.Trace == null;
+
+    /// <summary>Runs sample i with seed Seed + i and concatenates the outputs along the batch.</summary>
+    static SynthesisResult Concat(int n, SynthesisOptions options, Func<int, SynthesisOptions, SynthesisResult> one)
+    {
+        var parts = Enumerable.Range(0, n).Select(i => one(i, options with { Seed = options.Seed + i })).ToList();
         Tensor Cat(Func<SynthesisResult, Tensor> f) => Engine.Ops.Layout.Concat(parts.Select(f).ToList(), 0);
         return new SynthesisResult(Cat(p => p.Image), Cat(p => p.ImageRaw), Cat(p => p.ImageDepth), Cat(p => p.FeatureImage),
-            options?.ReturnPlanes == true ? Cat(p => p.Planes!) : null);
+            options.ReturnPlanes ? Cat(p => p.Planes!) : null);
     }
 
     /// <summary>EG3D sample_mixed: decoder outputs at arbitrary points [N·P·3] (world units) of the planes: (rgb [N,P,32], sigma [N,P,1]).</summary>

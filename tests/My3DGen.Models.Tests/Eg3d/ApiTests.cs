@@ -155,3 +155,25 @@ public class DensityGridTests
         Assert.That(grid[(1 * 8 + 2) * 8 + 3], Is.EqualTo(direct).Within(1e-5f));
     }
 }
+
+public class BatchTests
+{
+    [Test]
+    public void BatchOfTwoMatchesSingleRenders()
+    {
+        var be = CpuBackend.Instance;
+        var g = TinyModel.Generator;
+        using var _ = GradMode.NoGrad();
+        var ws1 = TinyModel.Case0.Ws;
+        using var r = new Reference(FixtureData.Open(FixtureData.Case1));
+        var ws2 = g.Mapping(r.Tensor(be, "input.z"), r.Tensor(be, "input.c_cond"), 0.7f, 14);
+        var ws = Engine.Ops.Layout.Concat([ws1, ws2], 0);
+        var cams = Engine.Ops.Layout.Concat([r.Tensor(be, "input.c_cond"), r.Tensor(be, "input.c")], 0);
+        var batch = g.Synthesize(ws, cams);
+        Assert.That(batch.Image.Shape, Is.EqualTo(new[] { 2, 3, 128, 128 }));
+        var second = batch.Image.Slice(0, 1, 1).ToArray();
+        double err = Reference.MaxAbs(r.Read("image"), second);
+        TestContext.Out.WriteLine($"batch of 2, sample 1 image vs psi0.7/cam1 fixture: max abs err = {err:E2}");
+        Assert.That(err, Is.LessThan(1e-3));
+    }
+}
