@@ -49,26 +49,45 @@ public sealed class Personalizer : IDisposable
         Rng = new ResumableRandom((ulong)options.Seed * 0x9E3779B97F4A7C15UL + 1);
     }
 
-    /// <summary>Runs one optimisation step on a random batch and returns its losses.</summary>
-    public TrainingProgress TrainStep()
+    /// <summary>The training loss of samples <paramref name="idx"/>: MSE + LPIPS on the raw and the final image.</summary>
+    (Tensor Loss, Tensor Mse128, Tensor Mse512, Tensor Lpips128, Tensor Lpips512) Loss(int[] idx, bool deterministic, int renderSeed)
     {
         var be = _gen.Backend;
-        using var scope = TensorScope.Begin();
-        var idx = Enumerable.Range(0, Options.BatchSize).Select(_ => Rng.NextInt(_data.Samples.Count)).ToArray();
-        int renderSeed = Rng.NextSeed();
         var ws = Tensor.FromArray(be, idx.SelectMany(i => _data.Samples[i].Latent).ToArray(), idx.Length, _data.NumWs, _gen.Config.WDim);
         var cams = Tensor.FromArray(be, idx.SelectMany(i => _data.Samples[i].Camera).ToArray(), idx.Length, 25);
         var target = Layout.Concat(idx.Select(i => _targets[i]).ToList(), 0);
         var targetRaw = Layout.Concat(idx.Select(i => _targetsRaw[i]).ToList(), 0);
         var r = _gen.Synthesize(ws, cams, new SynthesisOptions
         {
-            NoiseMode = NoiseMode.Const, Deterministic = false, Seed = renderSeed, NeuralRenderingResolution = _rawRes,
+            NoiseMode = NoiseMode.Const, Deterministic = deterministic, Seed = renderSeed, NeuralRenderingResolution = _rawRes,
         });
         var mse512 = (r.Image - target).Square().Mean();
         var mse128 = (r.ImageRaw - targetRaw).Square().Mean();
         var lp512 = _lpips.Distance(r.Image, target).Mean();
         var lp128 = _lpips.Distance(r.ImageRaw, targetRaw).Mean();
-        var loss = mse512 + mse128 + lp512 + lp128;
+        return (mse512 + mse128 + lp512 + lp128, mse128, mse512, lp128, lp512);
+    }
+
+    /// <summary>Mean loss over the whole dataset with deterministic rendering (no jitter); no gradients.</summary>
+    public float EvaluateLoss()
+    {
+        using var ng = GradMode.NoGrad();
+        double sum = 0;
+        for (int i = 0; i < _data.Samples.Count; i++)
+        {
+            using var scope = TensorScope.Begin();
+            sum += Loss([i], deterministic: true, 0).Loss.Item();
+        }
+        return (float)(sum / _data.Samples.Count);
+    }
+
+    /// <summary>Runs one optimisation step on a random batch and returns its losses.</summary>
+    public TrainingProgress TrainStep()
+    {
+        using var scope = TensorScope.Begin();
+        var idx = Enumerable.Range(0, Options.BatchSize).Select(_ => Rng.NextInt(_data.Samples.Count)).ToArray();
+        int renderSeed = Rng.NextSeed();
+        var (loss, mse128, mse512, lp128, lp512) = Loss(idx, deterministic: false, renderSeed);
         loss.Backward();
         SanitizeGradients();
         Optimizer.Step();
@@ -124,9 +143,11 @@ public sealed class Personalizer : IDisposable
         LossHistory.Clear(); LossHistory.AddRange(losses);
     }
 
+    /// <summary>Releases the optimiser state and restores the base generator (adapters removed, trained tensors reset).</summary>
     public void Dispose()
     {
         Optimizer.Dispose();
+        Trainables.Dispose();
         foreach (var t in _targets.Concat(_targetsRaw)) t.Dispose();
     }
 }

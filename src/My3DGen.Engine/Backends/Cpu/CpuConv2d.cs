@@ -126,7 +126,7 @@ public static unsafe class CpuConv2d
         fixed (float* pgy = gy, px = x, pgw = gw)
         {
             var job = new ConvJob(g, px, pgw, pgy);
-            // Parallel chunks each sum into a private copy of gw, reduced under a lock at the end.
+            // Parallel chunks each sum into a private copy of gw, reduced in worker order at the end.
             job.ForEach(job.Items, job.ColsFloats, job.ParallelItems ? g.WeightLength : 0, job.BackwardWeight,
                 job.ReducePartial);
         }
@@ -269,10 +269,17 @@ public static unsafe class CpuConv2d
                 s.Return();
                 return;
             }
-            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = SimdGemm.MaxThreads },
-                () => new Scratch(colsFloats, partialFloats),
-                (i, _, s) => { body(i, s); return s; },
-                s => { finish?.Invoke(s); s.Return(); });
+            // Static contiguous ranges per worker and an ordered finish: the weight-gradient partial sums are added in
+            // the same order on every run, so training is bit-for-bit reproducible (resume == uninterrupted run).
+            int workers = Math.Max(1, Math.Min(SimdGemm.MaxThreads, count));
+            var scratches = new Scratch[workers];
+            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+            {
+                var s = scratches[w] = new Scratch(colsFloats, partialFloats);
+                int start = (int)((long)count * w / workers), end = (int)((long)count * (w + 1) / workers);
+                for (int i = start; i < end; i++) body(i, s);
+            });
+            foreach (var s in scratches) { finish?.Invoke(s); s.Return(); }
         }
 
         public void BackwardInput(int item, Scratch s)
