@@ -6,6 +6,7 @@ using My3DGen.Cli.Commands;
 
 var root = new RootCommand("my3dgen: 3D-aware personalized face generation (EG3D + LoRA) in pure C#");
 root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(PersonalizeCommand.Create());
 root.Subcommands.Add(DevicesCommand.Create());
 root.Subcommands.Add(ConvertCommand.Create());
 root.Subcommands.Add(InspectCommand.Create());

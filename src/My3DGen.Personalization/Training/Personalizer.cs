@@ -81,6 +81,23 @@ public sealed class Personalizer : IDisposable
         return (float)(sum / _data.Samples.Count);
     }
 
+    public int SampleCount => _data.Samples.Count;
+
+    /// <summary>The photo of sample <paramref name="i"/> as [1,3,R,R] in [−1,1] (owned by the trainer).</summary>
+    public Tensor Target(int i) => _targets[i];
+
+    /// <summary>The current model's deterministic render of sample <paramref name="i"/>'s anchor and camera, [1,3,R,R].</summary>
+    public Tensor RenderSample(int i)
+    {
+        var be = _gen.Backend;
+        using var ng = GradMode.NoGrad();
+        using var scope = TensorScope.Begin();
+        var s = _data.Samples[i];
+        var r = _gen.Synthesize(Tensor.FromArray(be, s.Latent, 1, _data.NumWs, _gen.Config.WDim), Tensor.FromArray(be, s.Camera, 1, 25),
+            new SynthesisOptions { Deterministic = true, NeuralRenderingResolution = _rawRes });
+        return scope.Keep(r.Image.Contiguous(forceCopy: true));
+    }
+
     /// <summary>Runs one optimisation step on a random batch and returns its losses.</summary>
     public TrainingProgress TrainStep()
     {
