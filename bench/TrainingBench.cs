@@ -1,0 +1,48 @@
+// Personalization step timing: the full ffhq512-128-sized generator (random weights, built in-process) with My3DGen's
+// rank-1 LoRA + decoder, MSE + LPIPS-alex (random weights) at the raw and the 512² image, Adam; ms per training step
+// at batch 1 and 4 and the peak working set. Options: --device <name>, --steps <n>, --batches 1,4.
+using System.Diagnostics;
+using My3DGen.Engine.Backends;
+using My3DGen.Models.Cameras;
+using My3DGen.Models.Eg3d;
+using My3DGen.Models.Perceptual;
+using My3DGen.Personalization.Data;
+using My3DGen.Personalization.Training;
+
+namespace My3DGen.Bench;
+
+public static class TrainingBench
+{
+    public static void Run(string[] args)
+    {
+        var backend = DeviceSelector.Create(BenchArgs.Option(args, "--device"));
+        int steps = int.Parse(BenchArgs.Option(args, "--steps") ?? "2");
+        var batches = (BenchArgs.Option(args, "--batches") ?? "1,4").Split(',').Select(int.Parse).ToArray();
+        Console.WriteLine($"training-step bench on {backend.Name}: ffhq512-128 config, random weights, LoRA r=1 + decoder, MSE + LPIPS-alex (random weights)");
+        var gen = Eg3dGenerator.CreateRandom(Eg3dConfig.Ffhq512, seed: 0, backend);
+        var data = SyntheticPerson(gen, count: 4);
+        using var lpips = Lpips.CreateRandom(LpipsNet.Alex, 0, backend);
+        foreach (int batch in batches)
+        {
+            using var trainer = new Personalizer(gen, lpips, data, new PersonalizeOptions { Steps = int.MaxValue, BatchSize = batch, CheckpointEvery = 0 });
+            if (batch == batches[0]) Console.WriteLine($"  trainable parameters: {trainer.Trainables.Count:N0}");
+            trainer.TrainStep();   // warm-up: JIT, buffer pools
+            var times = new List<double>();
+            for (int i = 0; i < steps; i++) times.Add(BenchTimer.Time(() => trainer.TrainStep()) * 1e3);
+            Console.WriteLine($"  batch {batch}: {times.Min():F0} ms/step best, {times.Average():F0} ms/step mean over {steps} steps ({times.Min() / batch:F0} ms/image)");
+        }
+        Console.WriteLine($"  peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):F0} MiB");
+    }
+
+    /// <summary>Random 512² "photos" with frontal-ish cameras and random W anchors: the timing does not depend on the content.</summary>
+    static PersonDataset SyntheticPerson(Eg3dGenerator gen, int count)
+    {
+        var rng = new Random(1);
+        int res = gen.Config.ImgResolution;
+        var samples = Enumerable.Range(0, count).Select(i => new PersonSample($"synthetic_{i}",
+            Enumerable.Range(0, 3 * res * res).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray(), res,
+            CameraLabel.Create(0.2f * (i - 1), 0f), Enumerable.Range(0, gen.Config.NumWs * gen.Config.WDim).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray()))
+            .ToList();
+        return new PersonDataset(samples, gen.Config.NumWs);
+    }
+}
