@@ -20,14 +20,32 @@ public static class ModulatedConv2d
         int o = weight.Shape[0], k = weight.Shape[2];
         if (weight.Shape[1] != inC || styles.Shape[0] != n || styles.Shape[1] != inC)
             throw new ArgumentException($"modulated conv: x [{string.Join(",", x.Shape)}], weight [{string.Join(",", weight.Shape)}], styles [{string.Join(",", styles.Shape)}] do not match");
-        var w = weight.Unsqueeze(0) * styles.Reshape(n, 1, inC, 1, 1);               // [N,O,I,k,k]
+        int kk = k * k;
+        // Styles repeated per kernel tap so the modulation broadcasts over a leading axis only (the engine's SIMD path).
+        var sk = kk == 1 ? styles.Reshape(n, 1, inC) : styles.Reshape(n, inC, 1).Expand(n, inC, kk).Reshape(n, 1, inC * kk);
+        var w = weight.Reshape(1, o, inC * kk) * sk;                                            // [N, O, I·k²] = W·s
+        Tensor? outScale = null;
         if (demodulate)
         {
-            var d = (w.Square().Sum([2, 3, 4]) + 1e-8f).Rsqrt();                      // [N,O]
-            w = w * (gain == 1f ? d : d * gain).Reshape(n, o, 1, 1, 1);
+            var d = ((w * w).Sum([2]) + 1e-8f).Rsqrt();                                          // [N, O]
+            if (gain != 1f) d = d * gain;
+            // Scale whichever is smaller: the per-sample weights (fused, as EG3D) or the conv output (low resolutions).
+            if ((long)h * wd * up * up < (long)inC * kk) outScale = d.Reshape(n, o, 1, 1);
+            else w = w * d.Reshape(n, o, 1);
         }
         else if (gain != 1f) w = w * gain;
         var xg = x.Reshape(1, n * inC, h, wd);
+        if (outScale != null)
+        {
+            var y0 = Conv(xg, w, null, n, o, inC, k, up, h, wd) * outScale;
+            return bias == null ? y0 : y0 + bias.Reshape(1, o, 1, 1);
+        }
+        return Conv(xg, w, bias, n, o, inC, k, up, h, wd);
+    }
+
+    /// <summary>Grouped conv of xg [1, N·I, H, W] with per-sample weights w [N, O, I·k²] (+ bias [O]) → [N, O, H·up, W·up].</summary>
+    static Tensor Conv(Tensor xg, Tensor w, Tensor? bias, int n, int o, int inC, int k, int up, int h, int wd)
+    {
         if (up == 1)
         {
             var b = bias == null ? null : n == 1 ? bias : bias.Unsqueeze(0).Expand(n, o).Reshape(n * o);
@@ -36,13 +54,13 @@ public static class ModulatedConv2d
         }
         if (up != 2 || k != 3) throw new ArgumentException($"modulated conv: unsupported up {up} with a {k}×{k} kernel");
         // Sub-pixel kernels [N, O, 4 parities, I, 3, 3] → one conv with 4·O outputs per sample.
-        var sub = w.Reshape(n * o * inC, 9).MatMul(UpKernelMatrix(x.Backend))                 // [N·O·I, 4·9]
+        var sub = w.Reshape(n * o * inC, 9).MatMul(UpKernelMatrix(xg.Backend))                 // [N·O·I, 4·9]
                    .Reshape(n, o, inC, 4, 3, 3).Permute(0, 1, 3, 2, 4, 5).Reshape(n * o * 4, inC, 3, 3);
         var b4 = bias == null ? null : bias.Reshape(1, o, 1).Expand(n, o, 4).Reshape(n * o * 4);
         var yp = Convolution.Conv2d(xg, sub, b4, 1, 1, groups: n);                             // [1, N·O·4, H, W]
         // Pixel shuffle (channel (n, o, 2·ay+ax) → pixel (2q+ay, 2r+ax)) as a stride-2 transposed conv with one-hot 2×2
         // kernels: exact, and about twice as fast on the CPU backend as the equivalent 6-D permute copy.
-        return Convolution.ConvTranspose2d(yp, ShuffleKernel(x.Backend, n * o), null, stride: 2, padding: 0, groups: n * o)
+        return Convolution.ConvTranspose2d(yp, ShuffleKernel(xg.Backend, n * o), null, stride: 2, padding: 0, groups: n * o)
             .Reshape(n, o, 2 * h, 2 * wd);
     }
 
