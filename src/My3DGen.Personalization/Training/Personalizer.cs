@@ -98,21 +98,36 @@ public sealed class Personalizer : IDisposable
         return scope.Keep(r.Image.Contiguous(forceCopy: true));
     }
 
-    /// <summary>Runs one optimisation step on a random batch and returns its losses.</summary>
+    /// <summary>Runs one optimisation step on a random batch and returns its losses. Each sample goes through
+    /// <see cref="StagedBackward"/> (bounded memory); gradients of the batch-mean loss accumulate across samples.</summary>
     public TrainingProgress TrainStep()
     {
-        using var scope = TensorScope.Begin();
+        var be = _gen.Backend;
         var idx = Enumerable.Range(0, Options.BatchSize).Select(_ => Rng.NextInt(_data.Samples.Count)).ToArray();
         int renderSeed = Rng.NextSeed();
-        var (loss, mse128, mse512, lp128, lp512) = Loss(idx, deterministic: false, renderSeed);
-        loss.Backward();
+        float inv = 1f / idx.Length;
+        double total = 0, m128 = 0, m512 = 0, l128 = 0, l512 = 0;
+        for (int b = 0; b < idx.Length; b++)
+        {
+            int i = idx[b];
+            using var scope = TensorScope.Begin();
+            var ws = Tensor.FromArray(be, _data.Samples[i].Latent, 1, _data.NumWs, _gen.Config.WDim);
+            total += StagedBackward.Run(_gen, ws, _data.Samples[i].Camera, _rawRes, deterministic: false, unchecked(renderSeed + 7919 * b), (image, raw) =>
+            {
+                var mse512 = (image - _targets[i]).Square().Mean();
+                var mse128 = (raw - _targetsRaw[i]).Square().Mean();
+                var lp512 = _lpips.Distance(image, _targets[i]).Mean();
+                var lp128 = _lpips.Distance(raw, _targetsRaw[i]).Mean();
+                m128 += mse128.Item() * inv; m512 += mse512.Item() * inv; l128 += lp128.Item() * inv; l512 += lp512.Item() * inv;
+                return (mse512 + mse128 + lp512 + lp128) * inv;
+            });
+        }
         SanitizeGradients();
         Optimizer.Step();
         Optimizer.ZeroGrad();
         Step++;
-        float l = loss.Item();
-        LossHistory.Add(l);
-        return new TrainingProgress(Step, Options.Steps, l, mse128.Item(), mse512.Item(), lp128.Item(), lp512.Item(), 0, TimeSpan.Zero);
+        LossHistory.Add((float)total);
+        return new TrainingProgress(Step, Options.Steps, (float)total, (float)m128, (float)m512, (float)l128, (float)l512, 0, TimeSpan.Zero);
     }
 
     /// <summary>My3DGen's gradient sanitising: NaN → 0, ±inf → ±1e5.</summary>
