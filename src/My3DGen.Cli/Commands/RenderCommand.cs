@@ -12,6 +12,7 @@ using My3DGen.Models.Cameras;
 using My3DGen.Models.Eg3d;
 using My3DGen.Models.Imaging;
 using My3DGen.Models.Latents;
+using My3DGen.Personalization.Lora;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using Spectre.Console;
@@ -36,19 +37,20 @@ public static class RenderCommand
         var condFile = new Option<string?>("--cond-camera") { Description = ".npy of the mapping's conditioning camera [25] (default: frontal)" };
         var deterministic = new Option<bool>("--deterministic") { Description = "no depth jitter, deterministic importance sampling (reproducible)" };
         var saveTensors = new Option<string?>("--save-tensors") { Description = "write ws, image, image_raw, image_depth of the first render to this .safetensors" };
+        var adapter = new Option<string?>("--adapter") { Description = "personalized adapter (.lora.safetensors from `my3dgen personalize`) applied to the model" };
         var device = DeviceOption.Create();
         var cmd = new Command("render", "render images with an EG3D generator");
-        foreach (var o in new Option[] { model, seeds, psi, cutoff, yaw, pitch, output, orbit, zFile, wsFile, camFile, condFile, deterministic, saveTensors, device })
+        foreach (var o in new Option[] { model, seeds, psi, cutoff, yaw, pitch, output, orbit, zFile, wsFile, camFile, condFile, deterministic, saveTensors, adapter, device })
             cmd.Options.Add(o);
         cmd.SetAction(p => Run(new RenderArgs(p.GetValue(model)!, p.GetValue(seeds)!, p.GetValue(psi), p.GetValue(cutoff),
             ParseFloats(p.GetValue(yaw)!, "--yaw"), ParseFloats(p.GetValue(pitch)!, "--pitch"), p.GetValue(output)!, p.GetValue(orbit),
             p.GetValue(zFile), p.GetValue(wsFile), p.GetValue(camFile), p.GetValue(condFile), p.GetValue(deterministic),
-            p.GetValue(saveTensors), p.GetValue(device))));
+            p.GetValue(saveTensors), p.GetValue(adapter), p.GetValue(device))));
         return cmd;
     }
 
     sealed record RenderArgs(string Model, string Seeds, float Psi, int Cutoff, float[] Yaws, float[] Pitches, string Out, int Orbit,
-        string? Z, string? Ws, string? Camera, string? CondCamera, bool Deterministic, string? SaveTensors, string? Device);
+        string? Z, string? Ws, string? Camera, string? CondCamera, bool Deterministic, string? SaveTensors, string? Adapter, string? Device);
 
     sealed record Latent(string Name, int Seed, Func<Tensor> Ws);
 
@@ -57,6 +59,8 @@ public static class RenderCommand
         if (a.Orbit < 0) throw new ArgumentException("--orbit must be ≥ 0", "orbit");
         var backend = DeviceSelector.Create(a.Device);
         var g = Eg3dGenerator.Load(a.Model, backend);
+        using var lora = a.Adapter == null ? null : AdapterFile.Apply(g, a.Adapter);
+        lora?.Merge();   // inference: fold the adapter into the weights (plain EG3D speed)
         Directory.CreateDirectory(a.Out);
         using var noGrad = GradMode.NoGrad();
         var cond = a.CondCamera != null ? CameraLabel.Validate(NpyFile.Read(a.CondCamera).Data, "cond-camera") == 1
