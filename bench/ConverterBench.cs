@@ -12,8 +12,8 @@ public static class ConverterBench
 {
     public static void Run(string[] args)
     {
-        string dir = Option(args, "--dir") ?? Path.Combine(Path.GetTempPath(), "my3dgen-converter-bench");
-        int divisor = int.Parse(Option(args, "--divisor") ?? "1");
+        string dir = BenchArgs.Option(args, "--dir") ?? Path.Combine(Path.GetTempPath(), "my3dgen-converter-bench");
+        int divisor = int.Parse(BenchArgs.Option(args, "--divisor") ?? "1");
         bool keep = args.Contains("--keep");
         Directory.CreateDirectory(dir);
         string pkl = Path.Combine(dir, $"synthetic-ffhq512-d{divisor}.pkl"), output = Path.Combine(dir, "synthetic-G_ema.safetensors");
@@ -43,11 +43,6 @@ public static class ConverterBench
         }
     }
 
-    static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 
     // Linux: writing 5 to clear_refs resets the peak RSS (VmHWM) so it covers only the conversion.
     static void ResetPeakRss()

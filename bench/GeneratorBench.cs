@@ -15,9 +15,9 @@ public static class GeneratorBench
 {
     public static void Run(string[] args)
     {
-        string? device = Option(args, "--device");
-        int runs = int.Parse(Option(args, "--runs") ?? "1");
-        var batches = (Option(args, "--batches") ?? "1,4").Split(',').Select(int.Parse).ToArray();
+        string? device = BenchArgs.Option(args, "--device");
+        int runs = int.Parse(BenchArgs.Option(args, "--runs") ?? "1");
+        var batches = (BenchArgs.Option(args, "--batches") ?? "1,4").Split(',').Select(int.Parse).ToArray();
         var backend = DeviceSelector.Create(device);
         Console.WriteLine($"generator bench on {backend.Name}: ffhq512-128 config, random weights, deterministic, noise const");
         var sw = Stopwatch.StartNew();
@@ -75,9 +75,4 @@ public static class GeneratorBench
         return (total, tb, total - tb - tsr, tsr);
     }
 
-    static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 }

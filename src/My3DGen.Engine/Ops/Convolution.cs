@@ -8,7 +8,8 @@ namespace My3DGen.Engine.Ops;
 
 public static class Convolution
 {
-    sealed record ConvState(ConvGeometry Geometry, bool HasBias);
+    /// <summary>Saved geometry; Transposed marks conv_transpose2d, whose geometry is that of the adjoint convolution.</summary>
+    sealed record ConvState(ConvGeometry Geometry, bool HasBias, bool Transposed);
 
     static ConvGeometry Geometry(string op, Tensor x, Tensor w, int strideH, int strideW, int padH, int padW, int groups)
     {
@@ -41,10 +42,12 @@ public static class Convolution
         using (GradMode.NoGrad()) { xc = Layout.Compact(x); wc = Layout.Compact(w); if (bias != null) bc = Layout.Compact(bias); }
         var y = Tensor.Empty(be, [g.N, g.O, g.OH, g.OW]);
         be.Conv2dForward(g, xc.Storage, wc.Storage, bias == null ? null : bc.Storage, y.Storage);
-        Node.Record(y, OpKind.Conv2d, bias == null ? [xc, wc] : [xc, wc, bc], new ConvState(g, bias != null));
+        Node.Record(y, OpKind.Conv2d, bias == null ? [xc, wc] : [xc, wc, bc], new ConvState(g, bias != null, Transposed: false));
         return y;
     }
 
+    /// <summary>Gradients of conv2d and conv_transpose2d. For the transposed op the roles swap: its input is the adjoint
+    /// convolution's output gradient, so gx is a forward convolution of gy and gw uses (x as gy, gy as input).</summary>
     internal static Tensor?[] Conv2dBackward(Node node, Tensor gy)
     {
         var s = node.State<ConvState>();
@@ -57,20 +60,20 @@ public static class Convolution
         if (node.NeedsGrad[0])
         {
             var gx = Tensor.Empty(be, x.Shape);
-            be.Conv2dBackwardInput(g, gyc.Storage, w.Storage, gx.Storage, accumulate: false);
+            if (s.Transposed) be.Conv2dForward(g, gyc.Storage, w.Storage, null, gx.Storage);
+            else be.Conv2dBackwardInput(g, gyc.Storage, w.Storage, gx.Storage, accumulate: false);
             grads[0] = gx;
         }
         if (node.NeedsGrad[1])
         {
             var gw = Tensor.Empty(be, w.Shape);
-            be.Conv2dBackwardWeight(g, gyc.Storage, x.Storage, gw.Storage, accumulate: false);
+            if (s.Transposed) be.Conv2dBackwardWeight(g, x.Storage, gyc.Storage, gw.Storage, accumulate: false);
+            else be.Conv2dBackwardWeight(g, gyc.Storage, x.Storage, gw.Storage, accumulate: false);
             grads[1] = gw;
         }
         if (s.HasBias && node.NeedsGrad[2]) grads[2] = Reductions.Sum(gyc, [0, 2, 3]);
         return grads;
     }
-
-    sealed record ConvTState(ConvGeometry Geometry, bool HasBias);
 
     /// <summary>Transposed convolution (PyTorch conv_transpose2d): x [N,Cin,H,W], w [Cin, Cout/groups, KH, KW], bias [Cout].
     /// Output size (H−1)·stride − 2·pad + KH + outputPadding.</summary>
@@ -104,32 +107,7 @@ public static class Convolution
                 y.Dispose();
                 y = yb;
             }
-        Node.Record(y, OpKind.ConvTranspose2d, bias == null ? [xc, wc] : [xc, wc, bc], new ConvTState(g, bias != null));
+        Node.Record(y, OpKind.ConvTranspose2d, bias == null ? [xc, wc] : [xc, wc, bc], new ConvState(g, bias != null, Transposed: true));
         return y;
-    }
-
-    internal static Tensor?[] ConvTranspose2dBackward(Node node, Tensor gy)
-    {
-        var s = node.State<ConvTState>();
-        var g = s.Geometry;
-        var x = node.Inputs[0];
-        var w = node.Inputs[1];
-        var be = gy.Backend;
-        var gyc = Layout.Compact(gy);
-        var grads = new Tensor?[node.Inputs.Length];
-        if (node.NeedsGrad[0])
-        {
-            var gx = Tensor.Empty(be, x.Shape);
-            be.Conv2dForward(g, gyc.Storage, w.Storage, null, gx.Storage);
-            grads[0] = gx;
-        }
-        if (node.NeedsGrad[1])
-        {
-            var gw = Tensor.Empty(be, w.Shape);
-            be.Conv2dBackwardWeight(g, x.Storage, gyc.Storage, gw.Storage, accumulate: false);
-            grads[1] = gw;
-        }
-        if (s.HasBias && node.NeedsGrad[2]) grads[2] = Reductions.Sum(gyc, [0, 2, 3]);
-        return grads;
     }
 }

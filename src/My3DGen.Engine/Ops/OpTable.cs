@@ -35,7 +35,7 @@ public static class OpTable
         Add(OpKind.Max, Reductions.MaxBackward, "ReduceLastAxis", "UnaryGrad", "Binary");
         Add(OpKind.MatMul, LinearAlgebra.MatMulBackward, "Gemm");
         Add(OpKind.Conv2d, Convolution.Conv2dBackward, "Conv2dForward", "Conv2dBackwardInput", "Conv2dBackwardWeight");
-        Add(OpKind.ConvTranspose2d, Convolution.ConvTranspose2dBackward, "Conv2dBackwardInput", "Conv2dForward", "Conv2dBackwardWeight");
+        Add(OpKind.ConvTranspose2d, Convolution.Conv2dBackward, "Conv2dBackwardInput", "Conv2dForward", "Conv2dBackwardWeight");
         Add(OpKind.Reshape, Layout.ReshapeBackward, "Copy");
         Add(OpKind.Permute, Layout.PermuteBackward, "Copy");
         Add(OpKind.Slice, Layout.SliceBackward, "Copy", "Fill");
