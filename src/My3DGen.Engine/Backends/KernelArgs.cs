@@ -15,11 +15,33 @@ public readonly record struct ConvGeometry(
     int N, int C, int H, int W, int O, int KH, int KW,
     int StrideH, int StrideW, int PadH, int PadW, int Groups)
 {
+    /// <summary>Square kernel, equal stride and padding on both axes.</summary>
+    public ConvGeometry(int n, int c, int h, int w, int o, int kernel, int stride = 1, int pad = 0, int groups = 1)
+        : this(n, c, h, w, o, kernel, kernel, stride, stride, pad, pad, groups) { }
+
     public int OH => (H + 2 * PadH - KH) / StrideH + 1;
     public int OW => (W + 2 * PadW - KW) / StrideW + 1;
     public int CPerGroup => C / Groups;
     public int OPerGroup => O / Groups;
-    public long Flops => 2L * N * O * OH * OW * CPerGroup * KH * KW;
+    public long InputLength => (long)N * C * H * W;
+    public long WeightLength => (long)O * (C / Groups) * KH * KW;
+    public long OutputLength => (long)N * O * OH * OW;
+    /// <summary>2·N·O·(C/G)·KH·KW·OH·OW: multiply-adds of the forward pass counted as two flops.</summary>
+    public double Flops => 2.0 * N * O * (C / Groups) * KH * KW * OH * OW;
+
+    /// <summary>1×1, stride 1, no padding: the input image already is the im2col matrix.</summary>
+    public bool IsPointwise => KH == 1 && KW == 1 && StrideH == 1 && StrideW == 1 && PadH == 0 && PadW == 0;
+
+    /// <summary>Throws when sizes are non-positive, channels do not divide by groups or the kernel exceeds the padded input.</summary>
+    public void Validate()
+    {
+        if (N < 0 || C <= 0 || H <= 0 || W <= 0 || O <= 0 || KH <= 0 || KW <= 0 || StrideH <= 0 || StrideW <= 0
+            || PadH < 0 || PadW < 0 || Groups <= 0)
+            throw new ArgumentOutOfRangeException(nameof(ConvGeometry), $"Invalid convolution geometry {this}.");
+        if (C % Groups != 0 || O % Groups != 0)
+            throw new ArgumentException($"Channels ({C} in, {O} out) must be divisible by groups ({Groups}).");
+        if (OH <= 0 || OW <= 0) throw new ArgumentException($"Kernel larger than the padded input in {this}.");
+    }
 }
 
 /// <summary>Geometry of 2-D pooling over x [N·C, H, W] → y [N·C, OH, OW]. Average pooling counts padding

@@ -1,13 +1,14 @@
 // Correctness of im2col/col2im and the im2col+GEMM convolution (forward, input, weight and bias gradients) against
 // direct double-precision loops, plus the adjoint identities <gy, conv(x)> = <convᵀ(gy), x> = <gw(gy, x), w>.
 // Geometries cover stride 1/2, pad 0/1/2, kernels 1/3/4, groups 1/2, odd H/W, chunked and parallel paths.
+using My3DGen.Engine.Backends;
 using My3DGen.Engine.Backends.Cpu;
 
 namespace My3DGen.Engine.Tests.Cpu;
 
 public class CpuConvTests
 {
-    private static readonly Conv2dGeometry[] Geometries =
+    private static readonly ConvGeometry[] Geometries =
     [
         new(2, 3, 7, 9, 4, 3, stride: 1, pad: 1),
         new(1, 4, 8, 8, 6, 3, stride: 2, pad: 1, groups: 2),
@@ -30,7 +31,7 @@ public class CpuConvTests
             $"N{g.N} C{g.C} {g.H}x{g.W} O{g.O} k{g.KH}x{g.KW} s{g.StrideH}{g.StrideW} p{g.PadH}{g.PadW} g{g.Groups}"));
 
     [TestCaseSource(nameof(Cases))]
-    public void Forward_MatchesDirectLoops(Conv2dGeometry g)
+    public void Forward_MatchesDirectLoops(ConvGeometry g)
     {
         var rng = new Random(11);
         var x = CpuTestData.Uniform(rng, (int)g.InputLength);
@@ -43,7 +44,7 @@ public class CpuConvTests
     }
 
     [TestCaseSource(nameof(Cases))]
-    public void BackwardInput_MatchesDirectLoopsAndAdjoint(Conv2dGeometry g)
+    public void BackwardInput_MatchesDirectLoopsAndAdjoint(ConvGeometry g)
     {
         var rng = new Random(12);
         var x = CpuTestData.Uniform(rng, (int)g.InputLength);
@@ -67,7 +68,7 @@ public class CpuConvTests
     }
 
     [TestCaseSource(nameof(Cases))]
-    public void BackwardWeightAndBias_MatchDirectLoopsAndAdjoint(Conv2dGeometry g)
+    public void BackwardWeightAndBias_MatchDirectLoopsAndAdjoint(ConvGeometry g)
     {
         var rng = new Random(13);
         var x = CpuTestData.Uniform(rng, (int)g.InputLength);
@@ -76,7 +77,7 @@ public class CpuConvTests
         var gw = Enumerable.Repeat(float.NaN, (int)g.WeightLength).ToArray();
         CpuConv2d.Conv2dBackwardWeight(g, gy, x, gw);
         var (_, expected) = NaiveBackward(g, x, w, gy);
-        double tol = Tolerance(g.N * g.Ho * g.Wo);
+        double tol = Tolerance(g.N * g.OH * g.OW);
         Assert.That(CpuTestData.MaxAbsDiff(gw, expected), Is.LessThanOrEqualTo(tol));
 
         var y = new float[g.OutputLength];
@@ -90,7 +91,7 @@ public class CpuConvTests
 
         var gb = new float[g.O];
         CpuConv2d.Conv2dBackwardBias(g, gy, gb);
-        int P = g.Ho * g.Wo;
+        int P = g.OH * g.OW;
         for (int o = 0; o < g.O; o++)
         {
             double s = 0;
@@ -131,18 +132,18 @@ public class CpuConvTests
     [Test]
     public void RejectsInconsistentShapes()
     {
-        var g = new Conv2dGeometry(1, 3, 5, 5, 4, 3, groups: 2);
+        var g = new ConvGeometry(1, 3, 5, 5, 4, 3, groups: 2);
         Assert.Throws<ArgumentException>(() => CpuConv2d.Conv2dForward(g, new float[75], new float[36], default, new float[36]));
-        var ok = new Conv2dGeometry(1, 2, 5, 5, 4, 3);
+        var ok = new ConvGeometry(1, 2, 5, 5, 4, 3);
         Assert.Throws<ArgumentException>(() => CpuConv2d.Conv2dForward(ok, new float[49], new float[72], default, new float[36]));
     }
 
     /// <summary>Float rounding of a K-term dot product of unit-range values, with generous headroom.</summary>
     private static double Tolerance(int terms) => 1e-4 * Math.Sqrt(terms) + 1e-6;
 
-    private static float[] NaiveForward(in Conv2dGeometry g, float[] x, float[] w, float[]? bias)
+    private static float[] NaiveForward(in ConvGeometry g, float[] x, float[] w, float[]? bias)
     {
-        int cg = g.C / g.Groups, og = g.O / g.Groups, Ho = g.Ho, Wo = g.Wo;
+        int cg = g.C / g.Groups, og = g.O / g.Groups, Ho = g.OH, Wo = g.OW;
         var y = new float[g.OutputLength];
         for (int n = 0; n < g.N; n++)
             for (int o = 0; o < g.O; o++)
@@ -166,9 +167,9 @@ public class CpuConvTests
     }
 
     /// <summary>Direct scatter loops for both gradients: gx[n,c,ih,iw] and gw[o,c,i,j] in double.</summary>
-    private static (float[] gx, float[] gw) NaiveBackward(in Conv2dGeometry g, float[] x, float[] w, float[] gy)
+    private static (float[] gx, float[] gw) NaiveBackward(in ConvGeometry g, float[] x, float[] w, float[] gy)
     {
-        int cg = g.C / g.Groups, og = g.O / g.Groups, Ho = g.Ho, Wo = g.Wo;
+        int cg = g.C / g.Groups, og = g.O / g.Groups, Ho = g.OH, Wo = g.OW;
         var gx = new double[g.InputLength];
         var gw = new double[g.WeightLength];
         for (int n = 0; n < g.N; n++)

@@ -12,15 +12,12 @@ public sealed partial class CpuBackend
             g.Beta, c.AsSpan(g.OffsetC), g.Ldc, g.StrideC, g.Batch);
     }
 
-    static Conv2dGeometry Cpu(in ConvGeometry g) =>
-        new(g.N, g.C, g.H, g.W, g.O, g.KH, g.KW, g.StrideH, g.StrideW, g.PadH, g.PadW, g.Groups);
-
     public void Conv2dForward(in ConvGeometry g, Storage x, Storage w, Storage? bias, Storage y) =>
-        CpuConv2d.Conv2dForward(Cpu(g), D(x), D(w), bias == null ? ReadOnlySpan<float>.Empty : D(bias).AsSpan(0, g.O), D(y).AsSpan(0, (int)((long)g.N * g.O * g.OH * g.OW)));
+        CpuConv2d.Conv2dForward(g, D(x), D(w), bias == null ? ReadOnlySpan<float>.Empty : D(bias).AsSpan(0, g.O), D(y).AsSpan(0, (int)((long)g.N * g.O * g.OH * g.OW)));
 
     public void Conv2dBackwardInput(in ConvGeometry g, Storage gy, Storage w, Storage gx, bool accumulate) =>
-        CpuConv2d.Conv2dBackwardInput(Cpu(g), D(gy), D(w), D(gx).AsSpan(0, g.N * g.C * g.H * g.W), accumulate);
+        CpuConv2d.Conv2dBackwardInput(g, D(gy), D(w), D(gx).AsSpan(0, g.N * g.C * g.H * g.W), accumulate);
 
     public void Conv2dBackwardWeight(in ConvGeometry g, Storage gy, Storage x, Storage gw, bool accumulate) =>
-        CpuConv2d.Conv2dBackwardWeight(Cpu(g), D(gy), D(x), D(gw).AsSpan(0, g.O * g.CPerGroup * g.KH * g.KW), accumulate);
+        CpuConv2d.Conv2dBackwardWeight(g, D(gy), D(x), D(gw).AsSpan(0, g.O * g.CPerGroup * g.KH * g.KW), accumulate);
 }

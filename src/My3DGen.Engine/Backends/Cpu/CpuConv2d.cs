@@ -8,48 +8,18 @@ using System.Runtime.InteropServices;
 
 namespace My3DGen.Engine.Backends.Cpu;
 
-/// <summary>Shapes of one convolution: x [N,C,H,W], w [O,C/Groups,KH,KW], bias [O], y [N,O,Ho,Wo].</summary>
-public readonly record struct Conv2dGeometry(int N, int C, int H, int W, int O, int KH, int KW,
-    int StrideH, int StrideW, int PadH, int PadW, int Groups)
-{
-    /// <summary>Square kernel, equal stride and padding on both axes.</summary>
-    public Conv2dGeometry(int n, int c, int h, int w, int o, int kernel, int stride = 1, int pad = 0, int groups = 1)
-        : this(n, c, h, w, o, kernel, kernel, stride, stride, pad, pad, groups) { }
-
-    public int Ho => CpuIm2Col.OutputSize(H, KH, StrideH, PadH);
-    public int Wo => CpuIm2Col.OutputSize(W, KW, StrideW, PadW);
-    public long InputLength => (long)N * C * H * W;
-    public long WeightLength => (long)O * (C / Groups) * KH * KW;
-    public long OutputLength => (long)N * O * Ho * Wo;
-    /// <summary>2·N·O·(C/Groups)·KH·KW·Ho·Wo: multiply-adds of the forward pass counted as two flops.</summary>
-    public double Flops => 2.0 * N * O * (C / Groups) * KH * KW * Ho * Wo;
-
-    /// <summary>1×1, stride 1, no padding: the input image already is the im2col matrix.</summary>
-    internal bool IsPointwise => KH == 1 && KW == 1 && StrideH == 1 && StrideW == 1 && PadH == 0 && PadW == 0;
-
-    internal void Validate()
-    {
-        if (N < 0 || C <= 0 || H <= 0 || W <= 0 || O <= 0 || KH <= 0 || KW <= 0 || StrideH <= 0 || StrideW <= 0
-            || PadH < 0 || PadW < 0 || Groups <= 0)
-            throw new ArgumentOutOfRangeException(nameof(Conv2dGeometry), $"Invalid convolution geometry {this}.");
-        if (C % Groups != 0 || O % Groups != 0)
-            throw new ArgumentException($"Channels ({C} in, {O} out) must be divisible by groups ({Groups}).");
-        if (Ho <= 0 || Wo <= 0) throw new ArgumentException($"Kernel larger than the padded input in {this}.");
-    }
-}
-
 public static unsafe class CpuConv2d
 {
     /// <summary>Target number of output pixels (GEMM columns) per chunk of an image.</summary>
     internal const int ChunkColumns = 512;
 
     /// <summary>y = conv(x, w) + bias (bias may be empty). y is overwritten.</summary>
-    public static void Conv2dForward(in Conv2dGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w,
+    public static void Conv2dForward(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w,
         ReadOnlySpan<float> bias, Span<float> y)
     {
         Check(g, x.Length, g.InputLength, nameof(x), w.Length, y.Length, g.OutputLength, nameof(y));
         if (!bias.IsEmpty && bias.Length < g.O) throw new ArgumentException($"bias holds {bias.Length} elements, needs {g.O}.", nameof(bias));
-        int cg = g.C / g.Groups, og = g.O / g.Groups, k = cg * g.KH * g.KW, P = g.Ho * g.Wo;
+        int cg = g.C / g.Groups, og = g.O / g.Groups, k = cg * g.KH * g.KW, P = g.OH * g.OW;
         long packedPerGroup = PackedWeightsStride(g, transposed: false), image = (long)g.C * g.H * g.W;
         var packed = ArrayPool<float>.Shared.Rent(checked((int)(packedPerGroup * g.Groups)));
         fixed (float* px = x, pw = w, pb = bias, py = y, pp = packed)
@@ -92,7 +62,7 @@ public static unsafe class CpuConv2d
     }
 
     /// <summary>gx (+)= convᵀ(gy, w): the gradient of the forward pass with respect to x.</summary>
-    public static void Conv2dBackwardInput(in Conv2dGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> w,
+    public static void Conv2dBackwardInput(in ConvGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> w,
         Span<float> gx, bool accumulate = false)
     {
         Check(g, gy.Length, g.OutputLength, nameof(gy), w.Length, gx.Length, g.InputLength, nameof(gx));
@@ -118,7 +88,7 @@ public static unsafe class CpuConv2d
     }
 
     /// <summary>gw (+)= Σₙ gy·colsᵀ: the gradient of the forward pass with respect to w.</summary>
-    public static void Conv2dBackwardWeight(in Conv2dGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> x,
+    public static void Conv2dBackwardWeight(in ConvGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> x,
         Span<float> gw, bool accumulate = false)
     {
         Check(g, gy.Length, g.OutputLength, nameof(gy), gw.Length, x.Length, g.InputLength, nameof(x));
@@ -133,10 +103,10 @@ public static unsafe class CpuConv2d
     }
 
     /// <summary>gb[o] (+)= Σ over n, pixels of gy[n, o].</summary>
-    public static void Conv2dBackwardBias(in Conv2dGeometry g, ReadOnlySpan<float> gy, Span<float> gb, bool accumulate = false)
+    public static void Conv2dBackwardBias(in ConvGeometry g, ReadOnlySpan<float> gy, Span<float> gb, bool accumulate = false)
     {
         g.Validate();
-        int P = g.Ho * g.Wo;
+        int P = g.OH * g.OW;
         if (gy.Length < g.OutputLength) throw new ArgumentException($"gy holds {gy.Length} elements, needs {g.OutputLength}.", nameof(gy));
         if (gb.Length < g.O) throw new ArgumentException($"gb holds {gb.Length} elements, needs {g.O}.", nameof(gb));
         for (int o = 0; o < g.O; o++)
@@ -148,14 +118,14 @@ public static unsafe class CpuConv2d
     }
 
     /// <summary>Floats per group of GEMM-packed weights: W_g [O/G, K] for forward, W_gᵀ [K, O/G] for the input gradient.</summary>
-    private static long PackedWeightsStride(in Conv2dGeometry g, bool transposed)
+    private static long PackedWeightsStride(in ConvGeometry g, bool transposed)
     {
         int og = g.O / g.Groups, k = g.C / g.Groups * g.KH * g.KW;
         return transposed ? SimdGemm.PackedASize(k, og) : SimdGemm.PackedASize(og, k);
     }
 
     /// <summary>Packs every group's weight matrix once so the GEMMs that reuse it skip packing A.</summary>
-    private static void PackWeights(in Conv2dGeometry g, float* w, bool transposed, float* dst)
+    private static void PackWeights(in ConvGeometry g, float* w, bool transposed, float* dst)
     {
         int og = g.O / g.Groups, k = g.C / g.Groups * g.KH * g.KW;
         long stride = PackedWeightsStride(g, transposed);
@@ -167,7 +137,7 @@ public static unsafe class CpuConv2d
         }
     }
 
-    private static void Check(in Conv2dGeometry g, int aLength, long aNeed, string aName, int wLength, int outLength,
+    private static void Check(in ConvGeometry g, int aLength, long aNeed, string aName, int wLength, int outLength,
         long outNeed, string outName)
     {
         g.Validate();
@@ -225,7 +195,7 @@ public static unsafe class CpuConv2d
     /// </summary>
     private sealed class ConvJob
     {
-        private readonly Conv2dGeometry _g;
+        private readonly ConvGeometry _g;
         private readonly float* _in, _wt, _out;
         private readonly int _ho, _wo, _p, _cg, _og, _k, _rows;
         public readonly int Chunks, Items;
@@ -237,13 +207,13 @@ public static unsafe class CpuConv2d
         public float* PackedWeights { get; init; }
         public long PackedStride { get; init; }
 
-        public ConvJob(in Conv2dGeometry g, float* input, float* weights, float* output)
+        public ConvJob(in ConvGeometry g, float* input, float* weights, float* output)
         {
             _g = g;
             _in = input;
             _wt = weights;
             _out = output;
-            (_ho, _wo) = (g.Ho, g.Wo);
+            (_ho, _wo) = (g.OH, g.OW);
             _p = _ho * _wo;
             _cg = g.C / g.Groups;
             _og = g.O / g.Groups;
