@@ -53,16 +53,21 @@ public static class ModulatedConv2d
             return y.Reshape(n, o, h, wd);
         }
         if (up != 2 || k != 3) throw new ArgumentException($"modulated conv: unsupported up {up} with a {k}×{k} kernel");
-        // Sub-pixel kernels [N, O, 4 parities, I, 3, 3] → one conv with 4·O outputs per sample.
-        var sub = w.Reshape(n * o * inC, 9).MatMul(UpKernelMatrix(xg.Backend))                 // [N·O·I, 4·9]
-                   .Reshape(n, o, inC, 4, 3, 3).Permute(0, 1, 3, 2, 4, 5).Reshape(n * o * 4, inC, 3, 3);
         var b4 = bias == null ? null : bias.Reshape(1, o, 1).Expand(n, o, 4).Reshape(n * o * 4);
-        var yp = Convolution.Conv2d(xg, sub, b4, 1, 1, groups: n);                             // [1, N·O·4, H, W]
-        // Pixel shuffle (channel (n, o, 2·ay+ax) → pixel (2q+ay, 2r+ax)) as a stride-2 transposed conv with one-hot 2×2
-        // kernels: exact, and about twice as fast on the CPU backend as the equivalent 6-D permute copy.
-        return Convolution.ConvTranspose2d(yp, ShuffleKernel(xg.Backend, n * o), null, stride: 2, padding: 0, groups: n * o)
-            .Reshape(n, o, 2 * h, 2 * wd);
+        var yp = Convolution.Conv2d(xg, SubPixelKernels(w, n * o, inC), b4, 1, 1, groups: n);   // [1, N·O·4, H, W]
+        return PixelShuffle(yp, n * o).Reshape(n, o, 2 * h, 2 * wd);
     }
+
+    /// <summary>The ×2 up path's sub-pixel kernels: w [M, I·9] (any shape with M·I·9 elements) → [M·4 parities, I, 3, 3], linear in w,
+    /// for one stride-1, padding-1 conv at the input resolution whose output goes through <see cref="PixelShuffle"/>.</summary>
+    internal static Tensor SubPixelKernels(Tensor w, int m, int inC) =>
+        w.Reshape(m * inC, 9).MatMul(UpKernelMatrix(w.Backend))                                  // [M·I, 4·9]
+         .Reshape(m, inC, 4, 3, 3).Permute(0, 2, 1, 3, 4).Reshape(m * 4, inC, 3, 3);
+
+    /// <summary>yp [B, C·4, H, W] → [B, C, 2H, 2W]: channel (c, 2·ay+ax) → pixel (2q+ay, 2r+ax), as a stride-2 transposed conv with
+    /// one-hot 2×2 kernels: exact, and about twice as fast on the CPU backend as the equivalent 6-D permute copy.</summary>
+    internal static Tensor PixelShuffle(Tensor yp, int channels) =>
+        Convolution.ConvTranspose2d(yp, ShuffleKernel(yp.Backend, channels), null, stride: 2, padding: 0, groups: channels);
 
     static readonly Dictionary<(IBackend, int), Tensor> ShuffleKernels = new();
 

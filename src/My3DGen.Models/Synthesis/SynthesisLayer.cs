@@ -1,5 +1,6 @@
 // StyleGAN2 SynthesisLayer: styles = affine(w), modulated+demodulated 3×3 conv (optionally ×2 up), noise,
-// bias, lrelu·√2 and optional clamp. The raw weight is read in one place (EffectiveRawWeight) for LoRA.
+// bias, lrelu·√2 and optional clamp; and ToRGB. The raw weight is read in one place (ModConv): a low-rank adapter takes
+// the fused path (LowRankModulatedConv, no ΔW formed), any other adapter's delta is added to the raw weight.
 using My3DGen.Engine.Tensors;
 using My3DGen.Models.Nn;
 
@@ -35,12 +36,27 @@ public sealed class SynthesisLayer
     public int InChannels => Weight.Shape[1];
     public int OutChannels => Weight.Shape[0];
 
+    /// <summary>Low-rank adapters (<see cref="ILowRankConvAdapter"/>) being trained are applied inside the modulated conv without
+    /// forming ΔW (default); false forms W0 + ΔW and runs the plain modulated conv (reference path, used by the equivalence tests).
+    /// Applies to <see cref="SynthesisLayer"/> and <see cref="ToRgbLayer"/>.</summary>
+    public static bool FusedLora { get; set; } = true;
+
     /// <summary>The raw conv weight plus the adapter's delta.</summary>
-    public Tensor EffectiveRawWeight()
+    public Tensor EffectiveRawWeight() => EffectiveRawWeight(Weight, Adapter);
+
+    internal static Tensor EffectiveRawWeight(Tensor weight, ILayerAdapter? adapter)
     {
-        var d = Adapter?.WeightDelta(Weight);
-        return d == null ? Weight : Weight + d;
+        var d = adapter?.WeightDelta(weight);
+        return d == null ? weight : weight + d;
     }
+
+    /// <summary>The modulated conv of the raw weight as changed by <paramref name="adapter"/>. The fused path is taken only while the
+    /// factors are being trained (its gain is the backward: W0 needs no weight gradient, ΔW and its full-size gradient are never
+    /// formed); a no-grad forward is cheaper as one modulated conv of W0 + ΔW, and then equals the base model bit for bit at B = 0.</summary>
+    internal static Tensor ModConv(Tensor x, Tensor weight, ILayerAdapter? adapter, Tensor styles, bool demodulate, int up, Tensor? bias, float gain) =>
+        FusedLora && adapter is ILowRankConvAdapter lr && Engine.Autograd.GradMode.IsEnabled && (lr.A.RequiresGrad || lr.B.RequiresGrad)
+            ? LowRankModulatedConv.Forward(x, weight, lr.A, lr.B, lr.Scaling, styles, demodulate, up, bias, gain)
+            : ModulatedConv2d.Forward(x, EffectiveRawWeight(weight, adapter), styles, demodulate, up, bias, gain);
 
     public Tensor Forward(Tensor x, Tensor w, NoiseSettings noise) => InferenceScope.Run(() =>
     {
@@ -48,7 +64,7 @@ public sealed class SynthesisLayer
         // lrelu(v)·√2 = lrelu(√2·v), so the √2 gain is folded into the (tiny) per-sample weights, bias and noise scale instead
         // of a pass over the output. The bias joins the conv's output pass; EG3D adds noise first, then the bias (rounding only).
         const float g = 1.41421356f;
-        var y = ModulatedConv2d.Forward(x, EffectiveRawWeight(), styles, demodulate: true, up: Up, bias: Bias * g, gain: g);
+        var y = ModConv(x, Weight, Adapter, styles, demodulate: true, Up, Bias * g, g);
         switch (noise.Mode)
         {
             case NoiseMode.Const:
@@ -86,17 +102,13 @@ public sealed class ToRgbLayer
     public int OutChannels => Weight.Shape[0];
     public float WeightGain => 1f / MathF.Sqrt(InChannels);
 
-    public Tensor EffectiveRawWeight()
-    {
-        var d = Adapter?.WeightDelta(Weight);
-        return d == null ? Weight : Weight + d;
-    }
+    public Tensor EffectiveRawWeight() => SynthesisLayer.EffectiveRawWeight(Weight, Adapter);
 
     /// <summary>x [N,I,h,h], w [N,w_dim] → [N,O,h,h].</summary>
     public Tensor Forward(Tensor x, Tensor w) => InferenceScope.Run(() =>
     {
         var styles = Affine.Forward(w) * WeightGain;
-        var y = ModulatedConv2d.Forward(x, EffectiveRawWeight(), styles, demodulate: false, bias: Bias);
+        var y = SynthesisLayer.ModConv(x, Weight, Adapter, styles, demodulate: false, 1, Bias, 1f);
         return ConvClamp is float c ? y.Clamp(-c, c) : y;
     });
 }
