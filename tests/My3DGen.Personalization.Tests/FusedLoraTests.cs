@@ -33,8 +33,8 @@ public class FusedLoraTests
 
         (float[] Image, float[] Raw, List<float[]> Grads, double Ms) Run(bool fused)
         {
-            bool saved = SynthesisLayer.FusedLora;
-            SynthesisLayer.FusedLora = fused;
+            var saved = SynthesisLayer.FusedLora;
+            SynthesisLayer.FusedLora = fused ? FusedLoraMode.Always : FusedLoraMode.Off;
             try
             {
                 using var scope = TensorScope.Begin();
@@ -63,7 +63,8 @@ public class FusedLoraTests
 
         // Gradients: every single layer agrees to rounding (≤1e-6, SingleLayersMatchToRounding), but through the whole network
         // float32 rounding differences accumulate (plausibly amplified where demodulation's direct and normalisation terms nearly
-        // cancel): the worst LoRA factor (b4.conv1.lora_A) differs by ~2e-4 of its max. Scalars such as noise_strength are sums
+        // cancel; demodulation makes the output invariant to the style scale): the worst LoRA factor (an affine lora_A) differs by
+        // ~6e-4 of its max, the median tensor by ~1.5e-6. Scalars such as noise_strength are sums
         // over a whole layer that largely cancel, so the other trained tensors are measured against the largest gradient of their
         // kind (name suffix). The bounds leave room for rounding and still fail on any formula error (O(1)).
         var kindScale = new Dictionary<string, double>();
@@ -120,8 +121,8 @@ public class FusedLoraTests
             float[]? r = null;
             (float[] Y, List<float[]> G) Run(bool fused)
             {
-                bool saved = SynthesisLayer.FusedLora;
-                SynthesisLayer.FusedLora = fused;
+                var saved = SynthesisLayer.FusedLora;
+                SynthesisLayer.FusedLora = fused ? FusedLoraMode.Always : FusedLoraMode.Off;
                 try
                 {
                     using var scope = TensorScope.Begin();
