@@ -1,6 +1,6 @@
-// A rank-6 strided view usable as an ILGPU kernel parameter; it mirrors the engine's StridedView
-// (same field order and meaning) because this project cannot reference the engine.
-// Index math lives here once and is shared by the copy/binary kernels and their references.
+// A rank-6 strided view (shape, element strides, offset) usable as an ILGPU kernel parameter and by the engine's
+// backends alike: the one description of a strided tensor view. Index math lives here once and is shared by the
+// copy/binary kernels, their references and the managed CPU backend.
 namespace My3DGen.Kernels;
 
 /// <summary>Shape (S0..S5, S5 innermost), element strides (T0..T5, 0 = broadcast) and offset of a view.
@@ -17,6 +17,40 @@ public struct KernelView
     {
         S0 = 1, S1 = 1, S2 = 1, S3 = 1, S4 = 1, S5 = count, T5 = 1, Offset = offset,
     };
+
+    /// <summary>The view of <paramref name="shape"/> with <paramref name="strides"/> at <paramref name="offset"/>
+    /// (rank ≤ 6; size-1 dimensions get stride 0).</summary>
+    public static KernelView Create(ReadOnlySpan<int> shape, ReadOnlySpan<int> strides, int offset)
+    {
+        if (shape.Length > MaxRank) throw new ArgumentException($"rank {shape.Length} exceeds the maximum of {MaxRank}");
+        Span<int> s = stackalloc int[MaxRank]; Span<int> t = stackalloc int[MaxRank];
+        s.Fill(1); t.Clear();
+        int pad = MaxRank - shape.Length;
+        for (int i = 0; i < shape.Length; i++) { s[pad + i] = shape[i]; t[pad + i] = shape[i] == 1 ? 0 : strides[i]; }
+        return new KernelView
+        {
+            S0 = s[0], S1 = s[1], S2 = s[2], S3 = s[3], S4 = s[4], S5 = s[5],
+            T0 = t[0], T1 = t[1], T2 = t[2], T3 = t[3], T4 = t[4], T5 = t[5],
+            Offset = offset,
+        };
+    }
+
+    /// <summary>True when the view is dense row-major (elements at Offset .. Offset+Count-1 in order).</summary>
+    public readonly bool IsContiguous
+    {
+        get
+        {
+            int expect = 1;
+            ReadOnlySpan<int> s = [S0, S1, S2, S3, S4, S5];
+            ReadOnlySpan<int> t = [T0, T1, T2, T3, T4, T5];
+            for (int k = MaxRank - 1; k >= 0; k--)
+            {
+                if (s[k] != 1 && t[k] != expect) return false;
+                expect *= s[k];
+            }
+            return true;
+        }
+    }
 
     /// <summary>Buffer index of the element at row-major linear position <paramref name="i"/>.</summary>
     public readonly int IndexOf(int i)

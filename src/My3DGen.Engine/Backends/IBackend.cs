@@ -1,6 +1,8 @@
 // The primitive operation set every backend implements. The tensor/autograd layer is written only
 // against this interface; the managed SIMD CPU backend and the ILGPU backend are interchangeable.
 // All counts and offsets are in elements. Inputs marked "contiguous" must be dense from the offset.
+using My3DGen.Kernels;
+
 namespace My3DGen.Engine.Backends;
 
 public enum BackendKind { ManagedCpu, IlgpuCpu, Cuda, OpenCL }
@@ -18,7 +20,7 @@ public interface IBackend : IDisposable
     void Download(Storage src, long srcOffset, Span<float> dst);
     void Fill(Storage dst, long offset, long count, float value);
     /// <summary>dst[dstView] = src[srcView] elementwise; both views have the same shape.</summary>
-    void Copy(Storage src, StridedView srcView, Storage dst, StridedView dstView);
+    void Copy(Storage src, KernelView srcView, Storage dst, KernelView dstView);
     /// <summary>Waits for queued work (no-op on synchronous backends).</summary>
     void Synchronize();
 
@@ -28,7 +30,7 @@ public interface IBackend : IDisposable
     /// <summary>gx = gy·f'(x, y) over n contiguous elements, all at offset 0.</summary>
     void UnaryGrad(UnaryOp op, Storage x, Storage y, Storage gy, Storage gx, int n, float a, float b);
     /// <summary>y[i] = a[aView(i)] ∘ b[bView(i)] for i in [0, n), y contiguous at offset 0. Views broadcast with stride 0.</summary>
-    void Binary(BinaryOp op, Storage a, StridedView aView, Storage b, StridedView bView, Storage y, int n);
+    void Binary(BinaryOp op, Storage a, KernelView aView, Storage b, KernelView bView, Storage y, int n);
     /// <summary>y[o] = reduce_i x[o·inner + i] for o in [0, outer), x contiguous from xOffset.</summary>
     void ReduceLastAxis(ReduceOp op, Storage x, int xOffset, int outer, int inner, Storage y);
 

@@ -3,6 +3,7 @@
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Tensors;
+using My3DGen.Kernels;
 
 namespace My3DGen.Engine.Ops;
 
@@ -105,7 +106,7 @@ public static class Layout
         var s = node.State<SliceState>();
         var gx = Tensor.Zeros(gy.Backend, s.InputShape);
         var strides = (int[])gx.Strides.Clone(); strides[s.Axis] *= s.Step;
-        var dst = StridedView.Create(gy.Shape, strides, s.Start * gx.Strides[s.Axis]);
+        var dst = KernelView.Create(gy.Shape, strides, s.Start * gx.Strides[s.Axis]);
         gy.Backend.Copy(gy.Storage, gy.View(), gx.Storage, dst);
         return [gx];
     }
@@ -151,7 +152,7 @@ public static class Layout
         foreach (var t in xs)
         {
             if (t.Numel > 0)
-                be.Copy(t.Storage, t.View(), y.Storage, StridedView.Create(t.Shape, y.Strides, at * y.Strides[axis]));
+                be.Copy(t.Storage, t.View(), y.Storage, KernelView.Create(t.Shape, y.Strides, at * y.Strides[axis]));
             at += t.Shape[axis];
         }
         Node.Record(y, OpKind.Concat, xs.ToArray(), axis);
@@ -203,7 +204,7 @@ public static class Layout
         var y = Tensor.Full(x.Backend, shape, value);
         int off = 0;
         for (int a = 0; a < x.Rank; a++) off += before[a] * y.Strides[a];
-        if (src.Numel > 0) x.Backend.Copy(src.Storage, src.View(), y.Storage, StridedView.Create(src.Shape, y.Strides, off));
+        if (src.Numel > 0) x.Backend.Copy(src.Storage, src.View(), y.Storage, KernelView.Create(src.Shape, y.Strides, off));
         Node.Record(y, OpKind.Pad, [src], new PadState(src.Shape, before));
         return y;
     }

@@ -2,6 +2,7 @@
 // autograd state. Views share storage and only change the layout; all math lives in Ops/.
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Backends;
+using My3DGen.Kernels;
 
 namespace My3DGen.Engine.Tensors;
 
@@ -77,10 +78,10 @@ public sealed partial class Tensor : IDisposable
             throw new TensorDisposedException(op, $"tensor {TensorException.Fmt(Shape)}{(Name != null ? $" '{Name}'" : "")} was used after Dispose");
     }
 
-    internal StridedView View() => StridedView.Create(Shape, Strides, Offset);
+    internal KernelView View() => KernelView.Create(Shape, Strides, Offset);
 
     /// <summary>The strided view of this tensor broadcast to <paramref name="shape"/> (stride 0 on expanded axes).</summary>
-    internal StridedView BroadcastView(int[] shape)
+    internal KernelView BroadcastView(int[] shape)
     {
         int pad = shape.Length - Rank;
         var st = new int[shape.Length];
@@ -89,7 +90,7 @@ public sealed partial class Tensor : IDisposable
             if (i < pad) { st[i] = 0; continue; }
             st[i] = Shape[i - pad] == 1 && shape[i] != 1 ? 0 : Strides[i - pad];
         }
-        return StridedView.Create(shape, st, Offset);
+        return KernelView.Create(shape, st, Offset);
     }
 
     public void Dispose()

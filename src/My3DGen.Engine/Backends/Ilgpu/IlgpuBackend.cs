@@ -156,13 +156,13 @@ public sealed partial class IlgpuBackend : IBackend
     }
 
     /// <inheritdoc/>
-    public void Copy(Storage src, StridedView srcView, Storage dst, StridedView dstView)
+    public void Copy(Storage src, KernelView srcView, Storage dst, KernelView dstView)
     {
         var s = Own(src); var d = Own(dst);
         int n = srcView.Count;
         if (dstView.Count != n) throw new ArgumentException($"copy shapes differ: {n} vs {dstView.Count} elements");
         if (n == 0) return;
-        _kernels.Copy.Value(_kernels.Linear(n), s.View, ToKernel(srcView), d.View, ToKernel(dstView), n);
+        _kernels.Copy.Value(_kernels.Linear(n), s.View, srcView, d.View, dstView, n);
     }
 
     /// <inheritdoc/>
@@ -200,14 +200,6 @@ public sealed partial class IlgpuBackend : IBackend
 
     /// <summary>Throws unless [offset, offset + count) lies inside <paramref name="s"/>.</summary>
     internal static void Need(Storage s, long offset, long count, string name) => CheckRange(s, offset, count, name);
-
-    /// <summary>Converts the engine's view to the kernels' identical struct.</summary>
-    internal static KernelView ToKernel(in StridedView v) => new()
-    {
-        S0 = v.S0, S1 = v.S1, S2 = v.S2, S3 = v.S3, S4 = v.S4, S5 = v.S5,
-        T0 = v.T0, T1 = v.T1, T2 = v.T2, T3 = v.T3, T4 = v.T4, T5 = v.T5,
-        Offset = v.Offset,
-    };
 
     /// <summary>Temporary device buffer from the cache; release it when the queued work that uses it is enqueued
     /// (later users run after it on the same in-order stream).</summary>
