@@ -49,23 +49,25 @@ public sealed class Personalizer : IDisposable
         Rng = new ResumableRandom((ulong)options.Seed * 0x9E3779B97F4A7C15UL + 1);
     }
 
-    /// <summary>The training loss of samples <paramref name="idx"/>: MSE + LPIPS on the raw and the final image.</summary>
-    (Tensor Loss, Tensor Mse128, Tensor Mse512, Tensor Lpips128, Tensor Lpips512) Loss(int[] idx, bool deterministic, int renderSeed)
+    /// <summary>The training objective of sample <paramref name="i"/>: MSE + LPIPS on the raw and the final image.</summary>
+    sealed record LossParts(Tensor Total, Tensor Mse128, Tensor Mse512, Tensor Lpips128, Tensor Lpips512);
+
+    LossParts Objective(Tensor image, Tensor raw, int i)
+    {
+        var mse512 = (image - _targets[i]).Square().Mean();
+        var mse128 = (raw - _targetsRaw[i]).Square().Mean();
+        var lp512 = _lpips.Distance(image, _targets[i]).Mean();
+        var lp128 = _lpips.Distance(raw, _targetsRaw[i]).Mean();
+        return new LossParts(mse512 + mse128 + lp512 + lp128, mse128, mse512, lp128, lp512);
+    }
+
+    /// <summary>Deterministic render (no depth jitter, const noise) of sample <paramref name="i"/>'s anchor and camera.</summary>
+    SynthesisResult RenderDeterministic(int i)
     {
         var be = _gen.Backend;
-        var ws = Tensor.FromArray(be, idx.SelectMany(i => _data.Samples[i].Latent).ToArray(), idx.Length, _data.NumWs, _gen.Config.WDim);
-        var cams = Tensor.FromArray(be, idx.SelectMany(i => _data.Samples[i].Camera).ToArray(), idx.Length, 25);
-        var target = Layout.Concat(idx.Select(i => _targets[i]).ToList(), 0);
-        var targetRaw = Layout.Concat(idx.Select(i => _targetsRaw[i]).ToList(), 0);
-        var r = _gen.Synthesize(ws, cams, new SynthesisOptions
-        {
-            NoiseMode = NoiseMode.Const, Deterministic = deterministic, Seed = renderSeed, NeuralRenderingResolution = _rawRes,
-        });
-        var mse512 = (r.Image - target).Square().Mean();
-        var mse128 = (r.ImageRaw - targetRaw).Square().Mean();
-        var lp512 = _lpips.Distance(r.Image, target).Mean();
-        var lp128 = _lpips.Distance(r.ImageRaw, targetRaw).Mean();
-        return (mse512 + mse128 + lp512 + lp128, mse128, mse512, lp128, lp512);
+        var s = _data.Samples[i];
+        return _gen.Synthesize(Tensor.FromArray(be, s.Latent, 1, _data.NumWs, _gen.Config.WDim), Tensor.FromArray(be, s.Camera, 1, 25),
+            new SynthesisOptions { NoiseMode = NoiseMode.Const, Deterministic = true, NeuralRenderingResolution = _rawRes });
     }
 
     /// <summary>Mean loss over the whole dataset with deterministic rendering (no jitter); no gradients.</summary>
@@ -76,7 +78,8 @@ public sealed class Personalizer : IDisposable
         for (int i = 0; i < _data.Samples.Count; i++)
         {
             using var scope = TensorScope.Begin();
-            sum += Loss([i], deterministic: true, 0).Loss.Item();
+            var r = RenderDeterministic(i);
+            sum += Objective(r.Image, r.ImageRaw, i).Total.Item();
         }
         return (float)(sum / _data.Samples.Count);
     }
@@ -89,13 +92,9 @@ public sealed class Personalizer : IDisposable
     /// <summary>The current model's deterministic render of sample <paramref name="i"/>'s anchor and camera, [1,3,R,R].</summary>
     public Tensor RenderSample(int i)
     {
-        var be = _gen.Backend;
         using var ng = GradMode.NoGrad();
         using var scope = TensorScope.Begin();
-        var s = _data.Samples[i];
-        var r = _gen.Synthesize(Tensor.FromArray(be, s.Latent, 1, _data.NumWs, _gen.Config.WDim), Tensor.FromArray(be, s.Camera, 1, 25),
-            new SynthesisOptions { Deterministic = true, NeuralRenderingResolution = _rawRes });
-        return scope.Keep(r.Image.Contiguous(forceCopy: true));
+        return scope.Keep(RenderDeterministic(i).Image.Contiguous(forceCopy: true));
     }
 
     /// <summary>Runs one optimisation step on a random batch and returns its losses. Each sample goes through
@@ -114,12 +113,10 @@ public sealed class Personalizer : IDisposable
             var ws = Tensor.FromArray(be, _data.Samples[i].Latent, 1, _data.NumWs, _gen.Config.WDim);
             total += StagedBackward.Run(_gen, ws, _data.Samples[i].Camera, _rawRes, deterministic: false, unchecked(renderSeed + 7919 * b), (image, raw) =>
             {
-                var mse512 = (image - _targets[i]).Square().Mean();
-                var mse128 = (raw - _targetsRaw[i]).Square().Mean();
-                var lp512 = _lpips.Distance(image, _targets[i]).Mean();
-                var lp128 = _lpips.Distance(raw, _targetsRaw[i]).Mean();
-                m128 += mse128.Item() * inv; m512 += mse512.Item() * inv; l128 += lp128.Item() * inv; l512 += lp512.Item() * inv;
-                return (mse512 + mse128 + lp512 + lp128) * inv;
+                var parts = Objective(image, raw, i);
+                m128 += parts.Mse128.Item() * inv; m512 += parts.Mse512.Item() * inv;
+                l128 += parts.Lpips128.Item() * inv; l512 += parts.Lpips512.Item() * inv;
+                return parts.Total * inv;
             });
         }
         SanitizeGradients();
