@@ -6,6 +6,7 @@ using My3DGen.Engine.Tensors;
 using My3DGen.Models;
 using My3DGen.Models.Eg3d;
 using My3DGen.Models.Nn;
+using My3DGen.Personalization.Training;
 
 namespace My3DGen.Personalization.Lora;
 
@@ -13,7 +14,7 @@ namespace My3DGen.Personalization.Lora;
 public sealed class LoraNetwork : IDisposable
 {
     readonly List<(SynthesisLayer? Conv, ToRgbLayer? Rgb, FullyConnectedLayer? Fc, ILayerAdapter Adapter)> _attached = new();
-    readonly List<(Tensor Target, float[] Original)> _vectorOriginals = new();
+    readonly TrainedBaseTensors _trainedBase = new();
     public Eg3dGenerator Generator { get; }
     public LoraOptions Options { get; }
     public bool TrainDecoder { get; }
@@ -57,11 +58,7 @@ public sealed class LoraNetwork : IDisposable
                 vectors.Add((fc.Name + ".weight", fc.Weight));
                 vectors.Add((fc.Name + ".bias", fc.Bias));
             }
-        foreach (var (_, t) in vectors)
-        {
-            _vectorOriginals.Add((t, t.ToArray()));
-            t.RequiresGrad = true;
-        }
+        foreach (var (_, t) in vectors) _trainedBase.Add(t);
         Factors = factors;
         TrainedBaseTensors = vectors;
     }
@@ -142,12 +139,7 @@ public sealed class LoraNetwork : IDisposable
     {
         if (IsMerged) Unmerge();
         foreach (var (conv, rgb, fc, _) in _attached) SetAdapter(conv, rgb, fc, null);
-        foreach (var (t, original) in _vectorOriginals)
-        {
-            t.AssignFrom(original);
-            t.Grad?.Dispose(); t.Grad = null;
-            t.RequiresGrad = false;
-        }
+        _trainedBase.Restore();
         _attached.Clear();
     }
 

@@ -9,7 +9,7 @@ namespace My3DGen.Personalization.Training;
 
 public sealed class TrainableSet : IDisposable
 {
-    readonly List<(Tensor Target, float[] Original)> _fullOriginals = new();
+    readonly TrainedBaseTensors _fullFineTuned = new();
     public LoraNetwork? Lora { get; }
     /// <summary>Every optimised tensor with its adapter-file name, in a fixed order.</summary>
     public IReadOnlyList<(string Name, Tensor Value)> Named { get; }
@@ -29,8 +29,7 @@ public sealed class TrainableSet : IDisposable
                               || (options.TrainDecoder && name.StartsWith("decoder.", StringComparison.Ordinal)))
                              && !name.EndsWith(".noise_const", StringComparison.Ordinal) && !name.EndsWith(".resample_filter", StringComparison.Ordinal);
             if (!trainable) continue;
-            _fullOriginals.Add((t, t.ToArray()));
-            t.RequiresGrad = true;
+            _fullFineTuned.Add(t);
             list.Add((name, t));
         }
         Named = list;
@@ -42,11 +41,6 @@ public sealed class TrainableSet : IDisposable
     public void Dispose()
     {
         Lora?.Dispose();
-        foreach (var (t, original) in _fullOriginals)
-        {
-            t.AssignFrom(original);
-            t.Grad?.Dispose(); t.Grad = null;
-            t.RequiresGrad = false;
-        }
+        _fullFineTuned.Restore();
     }
 }
