@@ -7,6 +7,8 @@ using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Tensors;
 using My3DGen.Models.Cameras;
+using My3DGen.Models;
+using My3DGen.Models.Synthesis;
 using My3DGen.Models.Eg3d;
 
 namespace My3DGen.Bench;

@@ -4,10 +4,11 @@
 using System.Diagnostics;
 using My3DGen.Engine.Backends;
 using My3DGen.Models.Cameras;
-using My3DGen.Models.Eg3d;
 using My3DGen.Models.Perceptual;
 using My3DGen.Personalization.Data;
 using My3DGen.Personalization.Training;
+using My3DGen.Models;
+using My3DGen.Models.Eg3d;
 
 namespace My3DGen.Bench;
 

@@ -6,8 +6,12 @@ using My3DGen.Engine.Backends;
 using My3DGen.Engine.IO;
 using My3DGen.Engine.Tensors;
 using My3DGen.Models.Cameras;
+using My3DGen.Models.Rendering;
+using My3DGen.Models.SuperResolution;
+using My3DGen.Models.Synthesis;
+using My3DGen.Models.Eg3d;
 
-namespace My3DGen.Models.Eg3d;
+namespace My3DGen.Models;
 
 /// <summary>Options of <see cref="Eg3dGenerator.Synthesize"/> and <see cref="Eg3dGenerator.Render"/>.</summary>
 public sealed record SynthesisOptions

@@ -4,8 +4,9 @@
 using System.Diagnostics;
 using My3DGen.Engine.Tensors;
 using My3DGen.Models.Cameras;
-using My3DGen.Models.Eg3d;
 using My3DGen.Personalization.Lora;
+using My3DGen.Models;
+using My3DGen.Models.Synthesis;
 
 namespace My3DGen.Personalization.Tests;
 

@@ -4,8 +4,8 @@
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Tensors;
 using My3DGen.Models.Cameras;
-using My3DGen.Models.Eg3d;
 using My3DGen.Personalization.Lora;
+using My3DGen.Models;
 
 namespace My3DGen.Personalization.Tests;
 

@@ -3,10 +3,10 @@
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Backends.Cpu;
 using My3DGen.Engine.Tensors;
-using My3DGen.Models;
 using Cameras = My3DGen.Models.Cameras;
-using My3DGen.Models.Eg3d;
 using My3DGen.Personalization.Lora;
+using My3DGen.Models;
+using My3DGen.Models.Eg3d;
 
 namespace My3DGen.Personalization.Tests;
 

@@ -2,9 +2,9 @@
 using My3DGen.Engine.Ops;
 using My3DGen.Engine.Tensors;
 using My3DGen.Models.Cameras;
-using My3DGen.Models.Eg3d;
 using My3DGen.Personalization.Lora;
 using My3DGen.Personalization.Training;
+using My3DGen.Models;
 
 namespace My3DGen.Personalization.Tests;
 

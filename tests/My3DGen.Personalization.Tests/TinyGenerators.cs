@@ -1,6 +1,7 @@
 // Small random-weight generators for the personalization tests (tiny EG3D config, optionally coarse-only
 // so that no sample position depends on the weights, which finite differences need).
 using My3DGen.Engine.Backends.Cpu;
+using My3DGen.Models;
 using My3DGen.Models.Eg3d;
 
 namespace My3DGen.Personalization.Tests;

@@ -2,13 +2,13 @@
 // photos + dataset.json + latent anchors, with a progress bar, checkpoints, --resume, previews and the adapter file.
 using System.CommandLine;
 using My3DGen.Engine.Backends;
-using My3DGen.Models.Eg3d;
 using My3DGen.Models.Perceptual;
 using My3DGen.Personalization.Data;
 using My3DGen.Personalization.Lora;
 using My3DGen.Personalization.Reporting;
 using My3DGen.Personalization.Training;
 using Spectre.Console;
+using My3DGen.Models;
 
 namespace My3DGen.Cli.Commands;
 

@@ -9,13 +9,13 @@ using My3DGen.Engine.Backends;
 using My3DGen.Engine.IO;
 using My3DGen.Engine.Tensors;
 using My3DGen.Models.Cameras;
-using My3DGen.Models.Eg3d;
 using My3DGen.Models.Imaging;
 using My3DGen.Models.Latents;
 using My3DGen.Personalization.Lora;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using Spectre.Console;
+using My3DGen.Models;
 
 namespace My3DGen.Cli.Commands;
 

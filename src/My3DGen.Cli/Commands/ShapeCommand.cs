@@ -8,10 +8,11 @@ using My3DGen.Engine.Backends;
 using My3DGen.Engine.IO;
 using My3DGen.Engine.Tensors;
 using My3DGen.Models.Cameras;
-using My3DGen.Models.Eg3d;
 using My3DGen.Models.Geometry;
 using My3DGen.Models.Latents;
 using Spectre.Console;
+using My3DGen.Models;
+using My3DGen.Models.Rendering;
 
 namespace My3DGen.Cli.Commands;
 

@@ -3,6 +3,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using My3DGen.Models.SuperResolution;
 
 namespace My3DGen.Models.Eg3d;
 

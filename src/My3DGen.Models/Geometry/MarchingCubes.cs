@@ -2,6 +2,7 @@
 // into six tetrahedra (Freudenthal split along the main diagonal, identical in every cube) and marched; this avoids the
 // ambiguous faces of the 256-case cube tables, so the mesh is closed and manifold. Vertices are shared per lattice edge.
 using System.Numerics;
+using My3DGen.Models.Rendering;
 
 namespace My3DGen.Models.Geometry;
 

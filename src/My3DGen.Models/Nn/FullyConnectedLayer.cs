@@ -1,6 +1,7 @@
 // StyleGAN2's FullyConnectedLayer with equalized learning rate: y = act(x·(W·g)ᵀ + b·g_b)·gain with
 // g = lr_mul/√in and g_b = lr_mul; used by the mapping network, the style affines and the tri-plane decoder.
 using My3DGen.Engine.Tensors;
+using My3DGen.Models.Eg3d;
 
 namespace My3DGen.Models.Nn;
 

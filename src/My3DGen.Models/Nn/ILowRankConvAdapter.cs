@@ -1,6 +1,7 @@
 // Optional seam for conv adapters whose weight delta is low-rank, ΔW = Scaling·reshape(B·A): a modulated conv layer that
 // sees it applies W0 and the factors separately (LowRankModulatedConv) instead of materialising ΔW and W0 + ΔW per step.
 using My3DGen.Engine.Tensors;
+using My3DGen.Models.Synthesis;
 
 namespace My3DGen.Models.Nn;
 

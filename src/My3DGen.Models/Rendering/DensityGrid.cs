@@ -3,7 +3,7 @@
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Tensors;
 
-namespace My3DGen.Models.Eg3d;
+namespace My3DGen.Models.Rendering;
 
 public static class DensityGrid
 {

@@ -1,6 +1,6 @@
 // Depth samples along rays, computed on the host (they never need gradients): stratified coarse depths
 // (jittered, or EG3D-fixture deterministic t_i = linspace) and the importance pass's inverse-CDF sampling.
-namespace My3DGen.Models.Eg3d;
+namespace My3DGen.Models.Rendering;
 
 public static class DepthSampler
 {

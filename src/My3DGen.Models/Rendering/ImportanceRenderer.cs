@@ -4,8 +4,9 @@
 using My3DGen.Engine.Ops;
 using My3DGen.Engine.Tensors;
 using My3DGen.Models.Nn;
+using My3DGen.Models.Eg3d;
 
-namespace My3DGen.Models.Eg3d;
+namespace My3DGen.Models.Rendering;
 
 /// <summary>Sampling settings of one render.</summary>
 public sealed record RenderSettings(Random? Rng, int RaysPerChunk = 2048)

@@ -2,8 +2,9 @@
 // features = sigmoid(channels 1..32)·1.002 − 0.001 (spec §4).
 using My3DGen.Engine.Tensors;
 using My3DGen.Models.Nn;
+using My3DGen.Models.Eg3d;
 
-namespace My3DGen.Models.Eg3d;
+namespace My3DGen.Models.Rendering;
 
 /// <summary>Decoder output: features [N, P, 32] and raw density [N, P, 1].</summary>
 public sealed record DecoderOutput(Tensor Rgb, Tensor Sigma);

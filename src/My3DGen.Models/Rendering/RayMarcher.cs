@@ -4,7 +4,7 @@
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Tensors;
 
-namespace My3DGen.Models.Eg3d;
+namespace My3DGen.Models.Rendering;
 
 /// <summary>Marcher output: features [N,M,C] (already ·2−1), depth [N,M,1], weights [N,M,K−1,1].</summary>
 public sealed record MarchResult(Tensor Rgb, Tensor Depth, Tensor Weights);

@@ -1,6 +1,6 @@
 // EG3D's RaySampler on the host: one ray per pixel of an R×R image (ray m = row·R + col) from the 25-float
 // camera label, with origin = camera centre and unit direction through the pixel centre (spec §5.1).
-namespace My3DGen.Models.Eg3d;
+namespace My3DGen.Models.Rendering;
 
 /// <summary>Ray origins and directions, each [N, M, 3] row-major on the host.</summary>
 public sealed record RayBundle(int Batch, int Rays, float[] Origins, float[] Directions);

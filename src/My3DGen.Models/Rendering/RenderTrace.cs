@@ -2,7 +2,7 @@
 // only when a caller asks for it; the fixture tests compare each stage against the PyTorch reference.
 using My3DGen.Engine.Tensors;
 
-namespace My3DGen.Models.Eg3d;
+namespace My3DGen.Models.Rendering;
 
 /// <summary>Intermediates of one pass (coarse or fine) over K samples per ray; PlaneFeatures [N,3,P,C] only when traced.</summary>
 public sealed record PassTrace(float[] Coords, Tensor? PlaneFeatures, DecoderOutput Decoded);

@@ -5,7 +5,7 @@
 using My3DGen.Engine.Ops;
 using My3DGen.Engine.Tensors;
 
-namespace My3DGen.Models.Eg3d;
+namespace My3DGen.Models.Rendering;
 
 /// <summary>Planes flattened for gathering: rows (n, plane, y, x), 32 channels each.</summary>
 public sealed record FlatPlanes(Tensor Rows, int Batch, int Height, int Width, int Channels)

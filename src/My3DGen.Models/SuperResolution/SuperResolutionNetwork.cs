@@ -3,8 +3,10 @@
 // every layer driven by ws[:, -1] (spec §6).
 using My3DGen.Engine.Ops;
 using My3DGen.Engine.Tensors;
+using My3DGen.Models.Synthesis;
+using My3DGen.Models.Eg3d;
 
-namespace My3DGen.Models.Eg3d;
+namespace My3DGen.Models.SuperResolution;
 
 /// <summary>(rgb [N,3,R,R], features [N,32,R,R], ws [N,num_ws,w_dim]) → image [N,3,res,res].</summary>
 public sealed class SuperResolutionNetwork

@@ -1,6 +1,8 @@
 // The layouts of EG3D's super-resolution modules (training/superresolution.py): input resolution and the two
 // StyleGAN2 blocks (channels, resolution, whether conv0 upsamples). Chosen from rendering_kwargs.superresolution_module.
-namespace My3DGen.Models.Eg3d;
+using My3DGen.Models.Synthesis;
+using My3DGen.Models.Eg3d;
+namespace My3DGen.Models.SuperResolution;
 
 /// <summary>Which EG3D super-resolution class the generator uses.</summary>
 public enum SuperResolutionKind { Hybrid2X, Hybrid4X, Hybrid8X, Hybrid8XDC }

@@ -5,7 +5,7 @@
 using My3DGen.Engine.Ops;
 using My3DGen.Engine.Tensors;
 
-namespace My3DGen.Models.Eg3d;
+namespace My3DGen.Models.Synthesis;
 
 internal static class LowRankModulatedConv
 {

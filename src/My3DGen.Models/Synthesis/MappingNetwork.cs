@@ -3,8 +3,9 @@
 using My3DGen.Engine.Ops;
 using My3DGen.Engine.Tensors;
 using My3DGen.Models.Nn;
+using My3DGen.Models.Eg3d;
 
-namespace My3DGen.Models.Eg3d;
+namespace My3DGen.Models.Synthesis;
 
 /// <summary>z [N, z_dim], c [N, 25] → ws [N, num_ws, w_dim].</summary>
 public sealed class MappingNetwork

@@ -7,7 +7,7 @@ using My3DGen.Engine.Backends;
 using My3DGen.Engine.Ops;
 using My3DGen.Engine.Tensors;
 
-namespace My3DGen.Models.Eg3d;
+namespace My3DGen.Models.Synthesis;
 
 public static class ModulatedConv2d
 {

@@ -1,6 +1,6 @@
 // Per-layer noise of the StyleGAN2 synthesis layers: EG3D's 'const' (stored noise_const buffers),
 // 'random' (fresh N(0,1) maps, here from a seeded generator) or 'none'.
-namespace My3DGen.Models.Eg3d;
+namespace My3DGen.Models.Synthesis;
 
 public enum NoiseMode { Const, Random, None }
 

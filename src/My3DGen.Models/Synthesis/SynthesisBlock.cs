@@ -1,8 +1,9 @@
 // A StyleGAN2 'skip' SynthesisBlock: conv0 (×2 up, or none for the first block / SynthesisBlockNoUp), conv1,
 // and a ToRGB whose output is added to the ×2-upsampled skip image. Shared by the backbone and the SR module.
 using My3DGen.Engine.Tensors;
+using My3DGen.Models.Eg3d;
 
-namespace My3DGen.Models.Eg3d;
+namespace My3DGen.Models.Synthesis;
 
 /// <summary>One block. The first backbone block (in_channels = 0) starts from the learned const [C,4,4].</summary>
 public sealed class SynthesisBlock

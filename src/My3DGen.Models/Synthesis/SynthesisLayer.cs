@@ -3,8 +3,9 @@
 // the fused path (LowRankModulatedConv, no ΔW formed), any other adapter's delta is added to the raw weight.
 using My3DGen.Engine.Tensors;
 using My3DGen.Models.Nn;
+using My3DGen.Models.Eg3d;
 
-namespace My3DGen.Models.Eg3d;
+namespace My3DGen.Models.Synthesis;
 
 /// <summary>x [N,I,h,h], w [N,w_dim] → [N,O,res,res] with res = h·up.</summary>
 public sealed class SynthesisLayer

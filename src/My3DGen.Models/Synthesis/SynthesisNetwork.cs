@@ -1,8 +1,9 @@
 // The tri-plane backbone: StyleGAN2 SynthesisNetwork (architecture 'skip') from 4² to 256² with 96 output
 // channels; block k reads ws[w_idx : w_idx + num_conv + 1] and advances w_idx by num_conv (spec §3.1).
 using My3DGen.Engine.Tensors;
+using My3DGen.Models.Eg3d;
 
-namespace My3DGen.Models.Eg3d;
+namespace My3DGen.Models.Synthesis;
 
 /// <summary>ws [N, 14, w_dim] → planes image [N, 96, 256, 256].</summary>
 public sealed class SynthesisNetwork

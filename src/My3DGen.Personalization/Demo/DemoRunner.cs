@@ -7,7 +7,6 @@ using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Tensors;
 using My3DGen.Models.Cameras;
-using My3DGen.Models.Eg3d;
 using My3DGen.Models.Imaging;
 using My3DGen.Models.Perceptual;
 using My3DGen.Personalization.Data;
@@ -16,6 +15,8 @@ using My3DGen.Personalization.Reporting;
 using My3DGen.Personalization.Training;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using My3DGen.Models;
+using My3DGen.Models.Eg3d;
 
 namespace My3DGen.Personalization.Demo;
 

@@ -3,8 +3,8 @@
 // and loads the values; a different base model is a typed error.
 using System.Globalization;
 using My3DGen.Engine.IO;
-using My3DGen.Models.Eg3d;
 using My3DGen.Personalization.Training;
+using My3DGen.Models;
 
 namespace My3DGen.Personalization.Lora;
 

@@ -3,10 +3,10 @@
 // trainable set: LoRA factors, the small vectors My3DGen trains (biases, noise strengths, const) and
 // optionally the tri-plane decoder. Detach restores the base; Merge folds the adapters into the weights.
 using My3DGen.Engine.Tensors;
-using My3DGen.Models;
-using My3DGen.Models.Eg3d;
 using My3DGen.Models.Nn;
 using My3DGen.Personalization.Training;
+using My3DGen.Models;
+using My3DGen.Models.Synthesis;
 
 namespace My3DGen.Personalization.Lora;
 

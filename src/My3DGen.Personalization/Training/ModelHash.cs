@@ -2,7 +2,7 @@
 // adapter is never applied silently to a different base model.
 using System.Security.Cryptography;
 using System.Text;
-using My3DGen.Models.Eg3d;
+using My3DGen.Models;
 
 namespace My3DGen.Personalization.Training;
 

@@ -6,9 +6,10 @@ using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Ops;
 using My3DGen.Engine.Optim;
 using My3DGen.Engine.Tensors;
-using My3DGen.Models.Eg3d;
 using My3DGen.Models.Perceptual;
 using My3DGen.Personalization.Data;
+using My3DGen.Models;
+using My3DGen.Models.Synthesis;
 
 namespace My3DGen.Personalization.Training;
 

@@ -7,7 +7,9 @@
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Ops;
 using My3DGen.Engine.Tensors;
-using My3DGen.Models.Eg3d;
+using My3DGen.Models;
+using My3DGen.Models.Rendering;
+using My3DGen.Models.Synthesis;
 
 
 namespace My3DGen.Personalization.Training;

@@ -2,8 +2,8 @@
 // paper's baseline, every backbone / super-resolution / decoder weight (full fine-tuning). One interface
 // so the trainer, checkpoints and adapter files don't care which.
 using My3DGen.Engine.Tensors;
-using My3DGen.Models.Eg3d;
 using My3DGen.Personalization.Lora;
+using My3DGen.Models;
 
 namespace My3DGen.Personalization.Training;
 

@@ -5,6 +5,8 @@ using My3DGen.Engine.Backends.Cpu;
 using My3DGen.Engine.IO;
 using My3DGen.Engine.Tensors;
 using My3DGen.Models.Cameras;
+using My3DGen.Models.Rendering;
+using My3DGen.Models.SuperResolution;
 using My3DGen.Models.Eg3d;
 
 namespace My3DGen.Models.Tests.Eg3d;

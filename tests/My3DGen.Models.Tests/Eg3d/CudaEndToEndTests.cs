@@ -3,7 +3,6 @@
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Backends.Ilgpu;
-using My3DGen.Models.Eg3d;
 
 namespace My3DGen.Models.Tests.Eg3d;
 

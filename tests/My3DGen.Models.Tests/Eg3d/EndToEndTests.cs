@@ -1,7 +1,6 @@
 // Generator outputs vs the fixtures for both reference cases: image_raw, image_depth and the super-resolved image.
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Backends.Cpu;
-using My3DGen.Models.Eg3d;
 
 namespace My3DGen.Models.Tests.Eg3d;
 

@@ -2,7 +2,8 @@
 // and decoder + ray march for a subset of rays, against the same fixtures as the managed CPU backend.
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Backends;
-using My3DGen.Models.Eg3d;
+using My3DGen.Models.Rendering;
+using My3DGen.Models.Synthesis;
 
 namespace My3DGen.Models.Tests.Eg3d;
 

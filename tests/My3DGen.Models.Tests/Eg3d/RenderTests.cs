@@ -2,7 +2,8 @@
 // coarse march, importance weights, fine depths, fine pass, final march, and sample_mixed at fixed points.
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Backends.Cpu;
-using My3DGen.Models.Eg3d;
+using My3DGen.Models.Rendering;
+using My3DGen.Models.Synthesis;
 
 namespace My3DGen.Models.Tests.Eg3d;
 

@@ -3,6 +3,8 @@
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Backends.Cpu;
 using My3DGen.Engine.IO;
+using My3DGen.Models.SuperResolution;
+using My3DGen.Models.Synthesis;
 using My3DGen.Models.Eg3d;
 
 namespace My3DGen.Models.Tests.Eg3d;

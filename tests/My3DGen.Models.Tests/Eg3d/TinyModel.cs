@@ -3,7 +3,8 @@
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Backends.Cpu;
 using My3DGen.Engine.Tensors;
-using My3DGen.Models.Eg3d;
+using My3DGen.Models.Rendering;
+using My3DGen.Models.Synthesis;
 
 namespace My3DGen.Models.Tests.Eg3d;
 

@@ -8,6 +8,7 @@ using System.Text;
 using My3DGen.Cli.Commands;
 using My3DGen.Models.Geometry;
 using My3DGen.Models.Tests.Eg3d;
+using My3DGen.Models.Rendering;
 
 namespace My3DGen.Models.Tests.Geometry;
 
