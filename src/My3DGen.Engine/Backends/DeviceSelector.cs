@@ -6,7 +6,7 @@ using My3DGen.Engine.Backends.Ilgpu;
 namespace My3DGen.Engine.Backends;
 
 /// <summary>The requested device is unknown or not present on this machine.</summary>
-public sealed class DeviceUnavailableException(string message) : Exception(message);
+public sealed class DeviceUnavailableException(string message) : UserInputException(message);
 
 public static class DeviceSelector
 {

@@ -3,7 +3,7 @@
 namespace My3DGen.Engine.IO;
 
 /// <summary>A file could not be read or written because its content is invalid or unsupported.</summary>
-public class FileFormatException : Exception
+public class FileFormatException : UserInputException
 {
     public string FilePath { get; }
     public long? ByteOffset { get; }
