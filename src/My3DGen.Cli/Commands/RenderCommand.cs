@@ -12,8 +12,6 @@ using My3DGen.Models.Cameras;
 using My3DGen.Models.Imaging;
 using My3DGen.Models.Latents;
 using My3DGen.Personalization.Lora;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 using Spectre.Console;
 using My3DGen.Models;
 
@@ -69,7 +67,7 @@ public static class RenderCommand
         var latents = Latents(a, g, backend, cond);
         var views = Views(a, g);
         AnsiConsole.MarkupLine($"rendering {latents.Count} latent(s) × {views.Count} view(s) on [bold]{Markup.Escape(backend.Name)}[/]");
-        var tiles = new List<Image<Rgb24>>();
+        var tiles = new List<RgbImage>();
         bool saved = false;
         foreach (var lat in latents)
         {
@@ -83,15 +81,15 @@ public static class RenderCommand
                 var res = g.Render(planes, ws, CameraLabel.ToTensor(backend, label, "camera"), opts);
                 string stem = Path.Combine(a.Out, $"{lat.Name}_{viewName}");
                 var img = ImageExport.FromRgb(res.Image);
-                img.SaveAsPng(stem + ".png");
-                using (var raw = ImageExport.FromRgb(res.ImageRaw)) raw.SaveAsPng(stem + "_raw.png");
-                using (var depth = ImageExport.FromDepth(res.ImageDepth)) depth.SaveAsPng(stem + "_depth.png");
+                img.SavePng(stem + ".png");
+                ImageExport.FromRgb(res.ImageRaw).SavePng(stem + "_raw.png");
+                ImageExport.FromDepth(res.ImageDepth).SavePng(stem + "_depth.png");
                 tiles.Add(img);
                 if (a.SaveTensors != null && !saved) { Save(a.SaveTensors, ws, res); saved = true; }
             }
             if (a.Orbit > 0)
             {
-                var frames = new List<Image<Rgb24>>();
+                var frames = new List<RgbImage>();
                 for (int f = 0; f < a.Orbit; f++)
                 {
                     double t = (double)f / a.Orbit;
@@ -101,13 +99,11 @@ public static class RenderCommand
                     frames.Add(ImageExport.FromRgb(g.Render(planes, ws, CameraLabel.ToTensor(backend, label), opts).Image));
                 }
                 ImageExport.SaveGif(frames, Path.Combine(a.Out, $"{lat.Name}_orbit.gif"));
-                foreach (var fr in frames) fr.Dispose();
             }
             AnsiConsole.MarkupLine($"  {Markup.Escape(lat.Name)}: {views.Count} view(s){(a.Orbit > 0 ? $" + {a.Orbit}-frame orbit" : "")} in {sw.Elapsed.TotalSeconds:F1} s");
         }
-        using (var sheet = ImageExport.ContactSheet(tiles, views.Count, Math.Min(256, g.Config.ImgResolution)))
-            sheet.SaveAsPng(Path.Combine(a.Out, "contact_sheet.png"));
-        foreach (var t in tiles) t.Dispose();
+        LabelledGrid.Save(Path.Combine(a.Out, "contact_sheet.png"), tiles, $"{Path.GetFileName(a.Model)}, ψ = {a.Psi:0.##}",
+            latents.Select(l => l.Name).ToList(), views.Select(v => v.Name.Replace('_', ' ')).ToList(), Math.Min(256, g.Config.ImgResolution));
         AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(a.Out)}[/]");
         return 0;
     }

@@ -1,77 +1,53 @@
-// Converts generator tensors to 8-bit images and writes them: RGB in [−1,1] → x·127.5+128 clamped (EG3D's scripts),
-// depth min-max normalised to grey, contact sheets (grid of equally sized images) and animated GIFs.
+// Converts generator tensors to 8-bit images: RGB in [−1,1] → x·127.5+128 clamped (EG3D's scripts), depth min-max
+// normalised to grey; and writes animated GIFs. Labelled grids live in LabelledGrid, plots in LinePlot.
+using My3DGen.Engine.IO;
 using My3DGen.Engine.Tensors;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats.Gif;
-using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp.Processing;
 
 namespace My3DGen.Models.Imaging;
 
+/// <summary>Tensor → picture conversions for generator outputs, and animated GIF output.</summary>
 public static class ImageExport
 {
     /// <summary>Image <paramref name="index"/> of a batch [N,3,H,W] in [−1,1] as an RGB image (x·127.5 + 128, clamped, truncated like EG3D).</summary>
-    public static Image<Rgb24> FromRgb(Tensor images, int index = 0)
+    public static RgbImage FromRgb(Tensor images, int index = 0)
     {
-        int h = images.Shape[2], w = images.Shape[3];
         if (images.Rank != 4 || images.Shape[1] != 3) throw new ArgumentException($"expected [N,3,H,W], got [{string.Join(",", images.Shape)}]", nameof(images));
+        int h = images.Shape[2], w = images.Shape[3];
         var data = images.Slice(0, index, 1).ToArray();
-        var img = new Image<Rgb24>(w, h);
+        var img = new RgbImage(w, h);
+        var px = img.Pixels;
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
-                img[x, y] = new Rgb24(ToByte(data[y * w + x]), ToByte(data[(h + y) * w + x]), ToByte(data[(2 * h + y) * w + x]));
+                for (int c = 0; c < 3; c++)
+                    px[(y * w + x) * 3 + c] = ToByte(data[(c * h + y) * w + x]);
         return img;
     }
 
     /// <summary>Depth [N,1,H,W] of image <paramref name="index"/> as grey, near = white, min-max normalised over that image.</summary>
-    public static Image<Rgb24> FromDepth(Tensor depth, int index = 0)
+    public static RgbImage FromDepth(Tensor depth, int index = 0)
     {
+        if (depth.Rank != 4 || depth.Shape[1] != 1) throw new ArgumentException($"expected [N,1,H,W], got [{string.Join(",", depth.Shape)}]", nameof(depth));
         int h = depth.Shape[2], w = depth.Shape[3];
         var d = depth.Slice(0, index, 1).ToArray();
         float lo = d.Min(), hi = d.Max(), span = hi > lo ? hi - lo : 1f;
-        var img = new Image<Rgb24>(w, h);
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++)
-            {
-                byte v = (byte)Math.Clamp((int)(255f * (1f - (d[y * w + x] - lo) / span)), 0, 255);
-                img[x, y] = new Rgb24(v, v, v);
-            }
+        var img = new RgbImage(w, h);
+        for (int i = 0; i < w * h; i++)
+        {
+            byte v = (byte)Math.Clamp((int)(255f * (1f - (d[i] - lo) / span)), 0, 255);
+            img.Pixels[3 * i] = img.Pixels[3 * i + 1] = img.Pixels[3 * i + 2] = v;
+        }
         return img;
     }
 
     static byte ToByte(float v) => (byte)Math.Clamp((int)(v * 127.5f + 128f), 0, 255);
 
-    /// <summary>Resizes (nearest, for small raw/depth images) to <paramref name="size"/>² when needed.</summary>
-    public static Image<Rgb24> Fit(Image<Rgb24> img, int size)
+    /// <summary>Writes an endlessly looping animated GIF of equally sized <paramref name="frames"/> to <paramref name="path"/>
+    /// atomically; <paramref name="frameDelayCs"/> is the delay per frame in 1/100 s.</summary>
+    public static void SaveGif(IReadOnlyList<RgbImage> frames, string path, int frameDelayCs = 4)
     {
-        if (img.Width == size && img.Height == size) return img;
-        return img.Clone(c => c.Resize(size, size, KnownResamplers.NearestNeighbor));
-    }
-
-    /// <summary>A grid with <paramref name="columns"/> columns of tiles, each scaled to <paramref name="tile"/>².</summary>
-    public static Image<Rgb24> ContactSheet(IReadOnlyList<Image<Rgb24>> tiles, int columns, int tile)
-    {
-        int rows = (tiles.Count + columns - 1) / columns;
-        var sheet = new Image<Rgb24>(columns * tile, rows * tile);
-        for (int i = 0; i < tiles.Count; i++)
-        {
-            using var t = tiles[i].Clone(c => c.Resize(tile, tile));
-            sheet.Mutate(c => c.DrawImage(t, new Point(i % columns * tile, i / columns * tile), 1f));
-        }
-        return sheet;
-    }
-
-    /// <summary>Writes an endlessly looping animated GIF; <paramref name="frameDelayCs"/> in 1/100 s.</summary>
-    public static void SaveGif(IReadOnlyList<Image<Rgb24>> frames, string path, int frameDelayCs = 4)
-    {
-        using var gif = frames[0].Clone();
-        gif.Metadata.GetGifMetadata().RepeatCount = 0;
-        gif.Frames.RootFrame.Metadata.GetGifMetadata().FrameDelay = frameDelayCs;
-        for (int i = 1; i < frames.Count; i++)
-        {
-            var f = gif.Frames.AddFrame(frames[i].Frames.RootFrame);
-            f.Metadata.GetGifMetadata().FrameDelay = frameDelayCs;
-        }
-        gif.SaveAsGif(path);
+        if (frames.Count == 0) throw new ArgumentException("a GIF needs at least one frame", nameof(frames));
+        if (frames.Any(f => f.Width != frames[0].Width || f.Height != frames[0].Height))
+            throw new ArgumentException("all GIF frames must have the same size", nameof(frames));
+        AtomicFile.WriteAllBytes(path, ImageSharpBridge.EncodeGif(frames, frameDelayCs));
     }
 }

@@ -13,8 +13,6 @@ using My3DGen.Personalization.Data;
 using My3DGen.Personalization.Lora;
 using My3DGen.Personalization.Reporting;
 using My3DGen.Personalization.Training;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 using My3DGen.Models;
 using My3DGen.Models.Eg3d;
 
@@ -90,10 +88,10 @@ public static class DemoRunner
 
         var sheetPath = Path.Combine(o.OutputDirectory, "before_after.png");
         var tiles = targets.Concat(beforeImages).Concat(afterImages).Select(t => ImageExport.FromRgb(t)).ToList();
-        using (var sheet = ImageExport.ContactSheet(tiles, HeldOut.Length, 192)) PngFile.Save(sheet, sheetPath);
-        foreach (var t in tiles) t.Dispose();
+        LabelledGrid.Save(sheetPath, tiles, "Held-out poses: the person, the base model and the personalized model",
+            ["person", "base", "personalized"], HeldOut.Select(v => $"yaw {v.Yaw:+0.00;-0.00}\npitch {v.Pitch:+0.00;-0.00}").ToList(), cellSize: 192);
         var curvePath = Path.Combine(o.OutputDirectory, "loss_curve.png");
-        using (var curve = LossCurvePlot.Render(trainer.LossHistory)) PngFile.Save(curve, curvePath);
+        LossCurvePlot.Render(trainer.LossHistory).SavePng(curvePath);
         foreach (var t in targets.Concat(beforeImages).Concat(afterImages)) t.Dispose();
         return new DemoReport(o.OutputDirectory, sheetPath, curvePath, adapterPath, before, after, trainer.Trainables.Count,
             new FileInfo(adapterPath).Length, sw.Elapsed);
