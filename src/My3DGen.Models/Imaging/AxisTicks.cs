@@ -24,11 +24,12 @@ internal static class AxisTicks
     }
 
     /// <summary>A linear axis covering [<paramref name="lo"/>, <paramref name="hi"/>] whose ends are multiples of a 1-2-5 step
-    /// chosen so that there are at most <paramref name="maxTicks"/> + 1 ticks.</summary>
-    internal static AxisLayout Linear(double lo, double hi, int maxTicks = 6)
+    /// chosen so that there are at most <paramref name="maxTicks"/> + 1 ticks, and no smaller than <paramref name="minStep"/>
+    /// (e.g. 1 for counts such as step numbers) when that is positive.</summary>
+    internal static AxisLayout Linear(double lo, double hi, int maxTicks = 6, double minStep = 0)
     {
-        if (!(hi > lo)) { double pad = lo == 0 ? 1 : Math.Abs(lo) * 0.1; lo -= pad; hi += pad; }
-        double step = NiceStep((hi - lo) / maxTicks);
+        if (!(hi > lo)) { double pad = Math.Max(minStep, lo == 0 ? 1 : Math.Abs(lo) * 0.1); lo -= pad; hi += pad; }
+        double step = Math.Max(NiceStep((hi - lo) / maxTicks), minStep > 0 ? NiceStep(minStep) : 0);
         double min = Math.Floor(lo / step + 1e-9) * step, max = Math.Ceiling(hi / step - 1e-9) * step;
         int count = (int)Math.Round((max - min) / step);
         var ticks = Enumerable.Range(0, count + 1).Select(i => Clean(min + i * step, step)).ToList();

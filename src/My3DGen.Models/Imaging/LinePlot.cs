@@ -21,8 +21,8 @@ public static class LinePlot
         var points = series.Select(s => Enumerable.Range(0, s.X.Count).Select(i => (X: s.X[i], Y: s.Y[i]))
             .Select(p => Drawable(p, logX, logY) ? p : (X: double.NaN, Y: double.NaN)).ToList()).ToList();
         var finite = points.SelectMany(p => p).Where(p => double.IsFinite(p.X)).ToList();
-        var xAxis = MakeAxis(finite.Select(p => p.X).ToList(), logX);
-        var yAxis = MakeAxis(finite.Select(p => p.Y).ToList(), logY);
+        var xAxis = MakeAxis(finite.Select(p => p.X).ToList(), logX, options.XMinTickStep);
+        var yAxis = MakeAxis(finite.Select(p => p.Y).ToList(), logY, 0);
 
         // Layout, top to bottom: title, legend rows, plot area, x tick numbers, x label; left to right: y label, y tick numbers, plot.
         int titleScale = TextRenderer.Measure(options.Title, sc + 1).Width <= W - 2 * pad ? sc + 1 : sc;
@@ -79,10 +79,10 @@ public static class LinePlot
     static bool Drawable((double X, double Y) p, bool logX, bool logY) =>
         double.IsFinite(p.X) && double.IsFinite(p.Y) && (!logX || p.X > 0) && (!logY || p.Y > 0);
 
-    static AxisLayout MakeAxis(IReadOnlyList<double> values, bool log)
+    static AxisLayout MakeAxis(IReadOnlyList<double> values, bool log, double minStep)
     {
-        if (values.Count == 0) return log ? AxisTicks.Logarithmic(1, 10) : AxisTicks.Linear(0, 1);
-        return log ? AxisTicks.Logarithmic(values.Min(), values.Max()) : AxisTicks.Linear(values.Min(), values.Max());
+        if (values.Count == 0) return log ? AxisTicks.Logarithmic(1, 10) : AxisTicks.Linear(0, 1, minStep: minStep);
+        return log ? AxisTicks.Logarithmic(values.Min(), values.Max()) : AxisTicks.Linear(values.Min(), values.Max(), minStep: minStep);
     }
 
     static Rgb ColorOf(IReadOnlyList<PlotSeries> series, int k) => series[k].Color ?? Rgb.SeriesPalette[k % Rgb.SeriesPalette.Count];

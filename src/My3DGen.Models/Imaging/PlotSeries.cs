@@ -41,6 +41,8 @@ public sealed record LinePlotOptions
     public int Height { get; init; } = 480;
     /// <summary>Text size: each font pixel becomes Scale×Scale pixels (2 ≈ 18 px lines); the title is one step larger.</summary>
     public int TextScale { get; init; } = 2;
+    /// <summary>Smallest spacing of ticks on a linear x axis (e.g. 1 when x counts steps, so no tick falls between two); 0 = any.</summary>
+    public double XMinTickStep { get; init; }
     /// <summary>Scale of the x axis.</summary>
     public AxisScale XScale { get; init; } = AxisScale.Linear;
     /// <summary>Scale of the y axis.</summary>

@@ -89,7 +89,7 @@ public static class DemoRunner
         var sheetPath = Path.Combine(o.OutputDirectory, "before_after.png");
         var tiles = targets.Concat(beforeImages).Concat(afterImages).Select(t => ImageExport.FromRgb(t)).ToList();
         LabelledGrid.Save(sheetPath, tiles, "Held-out poses: the person, the base model and the personalized model",
-            ["person", "base", "personalized"], HeldOut.Select(v => $"yaw {v.Yaw:+0.00;-0.00}\npitch {v.Pitch:+0.00;-0.00}").ToList(), cellSize: 192);
+            ["person\n(target)", $"base\nMSE {before.Mse:0.0000}\nLPIPS {before.Lpips:0.0000}", $"personalized\nMSE {after.Mse:0.0000}\nLPIPS {after.Lpips:0.0000}"], HeldOut.Select(v => $"yaw {v.Yaw:+0.00;-0.00}\npitch {v.Pitch:+0.00;-0.00}").ToList(), cellSize: 192);
         var curvePath = Path.Combine(o.OutputDirectory, "loss_curve.png");
         LossCurvePlot.Render(trainer.LossHistory).SavePng(curvePath);
         foreach (var t in targets.Concat(beforeImages).Concat(afterImages)) t.Dispose();

@@ -7,14 +7,22 @@ namespace My3DGen.Personalization.Reporting;
 /// <summary>Plots a trainer's loss history.</summary>
 public static class LossCurvePlot
 {
-    /// <summary>The loss of step 1, 2, … (<paramref name="losses"/>[i] is step i + 1) and its trailing moving average over
-    /// about a twentieth of the steps; non-finite losses leave gaps.</summary>
+    /// <summary>Colour of the per-step loss line when a moving average is drawn over it (pale blue).</summary>
+    internal static readonly Rgb RawColor = new(150, 185, 230);
+    /// <summary>Colour of the moving average, or of the loss itself for runs too short to average (red).</summary>
+    internal static readonly Rgb AverageColor = new(200, 40, 40);
+
+    /// <summary>The loss of step 1, 2, … (<paramref name="losses"/>[i] is step i + 1) and, from 40 steps on, its trailing moving
+    /// average over a twentieth of the steps; non-finite losses leave gaps.</summary>
     public static RgbImage Render(IReadOnlyList<float> losses, int width = 800, int height = 480)
     {
         var steps = Enumerable.Range(1, losses.Count).Select(s => (double)s).ToList();
         int window = Math.Max(1, losses.Count / 20);
-        var series = new List<PlotSeries> { new("loss of each step", steps, losses.Select(v => (double)v).ToList()) { Color = new Rgb(150, 185, 230), Thickness = 1 } };
-        if (window > 1) series.Add(new PlotSeries($"moving average over {window} steps", steps, MovingAverage(losses, window)) { Color = new Rgb(200, 40, 40) });
+        var raw = new PlotSeries("loss of each step", steps, losses.Select(v => (double)v).ToList());
+        // Short runs (under 40 steps) have no average to show: their raw loss is drawn as the main line.
+        var series = window == 1
+            ? new List<PlotSeries> { raw with { Color = AverageColor, Markers = losses.Count <= 20 } }
+            : [raw with { Color = RawColor, Thickness = 1 }, new PlotSeries($"moving average over {window} steps", steps, MovingAverage(losses, window)) { Color = AverageColor }];
         return LinePlot.Render(series, new LinePlotOptions
         {
             Title = $"Training loss, {losses.Count} steps",
@@ -22,6 +30,7 @@ public static class LossCurvePlot
             YLabel = "loss (MSE + LPIPS, unitless)",
             Width = width,
             Height = height,
+            XMinTickStep = 1,
         });
     }
 

@@ -39,6 +39,14 @@ public class AxisTicksTests
     }
 
     [Test]
+    public void MinimumStepKeepsTicksOnWholeSteps()
+    {
+        Assert.That(AxisTicks.Linear(1, 3).Labels, Is.EqualTo(new[] { "1.0", "1.5", "2.0", "2.5", "3.0" }));
+        Assert.That(AxisTicks.Linear(1, 3, minStep: 1).Labels, Is.EqualTo(new[] { "1", "2", "3" }));
+        Assert.That(AxisTicks.Linear(1, 1, minStep: 1).Labels, Is.EqualTo(new[] { "0", "1", "2" }));
+    }
+
+    [Test]
     public void ConstantDataStillGetsARange()
     {
         var a = AxisTicks.Linear(5, 5);
