@@ -48,6 +48,7 @@ public static class ImageExport
         if (frames.Count == 0) throw new ArgumentException("a GIF needs at least one frame", nameof(frames));
         if (frames.Any(f => f.Width != frames[0].Width || f.Height != frames[0].Height))
             throw new ArgumentException("all GIF frames must have the same size", nameof(frames));
-        AtomicFile.WriteAllBytes(path, ImageSharpBridge.EncodeGif(frames, frameDelayCs));
+        var gif = ImageSharpBridge.EncodeGif(frames, frameDelayCs);
+        AtomicFile.Write(path, s => s.Write(gif));
     }
 }

@@ -113,7 +113,7 @@ public sealed class RgbImage
     public void SavePng(string path)
     {
         var png = ToPng();
-        AtomicFile.WriteAllBytes(path, png);
+        AtomicFile.Write(path, s => s.Write(png));
     }
 
     /// <summary>Decodes a PNG, GIF (first frame), JPEG or BMP file's bytes into an RGB image.</summary>
