@@ -35,7 +35,8 @@ public interface IBackend : IDisposable
     void ReduceLastAxis(ReduceOp op, Storage x, int xOffset, int outer, int inner, Storage y);
 
     // ---- linear algebra / convolution ----
-    void Gemm(in GemmArgs args);
+    /// <summary>C = α·op(A)·op(B) + β·C over the operands a, b, c as described by <paramref name="p"/>.</summary>
+    void Gemm(in GemmParams p, Storage a, Storage b, Storage c);
     /// <summary>y = conv2d(x, w) (+ bias when given). x, w, y contiguous at offset 0.</summary>
     void Conv2dForward(in ConvGeometry g, Storage x, Storage w, Storage? bias, Storage y);
     /// <summary>gx (+)= conv2d input-gradient of gy through w. <paramref name="accumulate"/> adds instead of overwriting.</summary>
@@ -58,5 +59,5 @@ public interface IBackend : IDisposable
 
     // ---- optimisation ----
     /// <summary>One Adam step over n elements of param p with gradient g and moments m, v (all offset 0).</summary>
-    void AdamStep(in AdamArgs args, Storage p, Storage g, Storage m, Storage v, int n);
+    void AdamStep(in AdamParams args, Storage p, Storage g, Storage m, Storage v, int n);
 }

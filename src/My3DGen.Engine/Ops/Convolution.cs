@@ -1,5 +1,6 @@
 // 2-D convolution and transposed convolution (dilation 1, groups) on the backend's conv primitives.
 // Frozen operands get no gradient work: the weight gradient is computed only when the weight requires grad.
+using My3DGen.Kernels;
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Tensors;

@@ -1,5 +1,6 @@
 // Matrix multiplication (2-D and batched 3-D, with a shared right operand) on the backend GEMM.
 // Transposed views are passed to GEMM as transposes instead of being copied.
+using My3DGen.Kernels;
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Tensors;
@@ -51,10 +52,10 @@ public static class LinearAlgebra
         if (y.Numel > 0)
         {
             if (K == 0) be.Fill(y.Storage, 0, y.Numel, 0f);
-            else be.Gemm(new GemmArgs(oa.Trans, ob.Trans, M, N, K, 1f,
-                oa.Source.Storage, oa.Offset, oa.Ld, oa.BatchStride,
-                ob.Source.Storage, ob.Offset, ob.Ld, b.Rank == 3 ? ob.BatchStride : 0,
-                0f, y.Storage, 0, N, M * N, batch));
+            else be.Gemm(GemmParams.Create(oa.Trans, ob.Trans, M, N, K, 1f,
+                oa.Offset, oa.Ld, oa.BatchStride,
+                ob.Offset, ob.Ld, b.Rank == 3 ? ob.BatchStride : 0,
+                0f, 0, N, M * N, batch), oa.Source.Storage, ob.Source.Storage, y.Storage);
         }
         Node.Record(y, OpKind.MatMul, [a, b]);
         return y;

@@ -5,7 +5,7 @@ namespace My3DGen.Engine.Ops;
 public enum OpKind
 {
     // unary elementwise
-    Neg, Exp, Log, Sqrt, Rsqrt, Abs, Relu, LeakyRelu, Softplus, Sigmoid, Tanh, Clamp, PowScalar, Affine,
+    Neg, Exp, Log, Sqrt, Rsqrt, Abs, Relu, LeakyRelu, Softplus, Sigmoid, Tanh, Clamp, PowScalar, Affine, Sin,
     // binary elementwise (broadcasting)
     Add, Sub, Mul, Div, Pow, Maximum, Minimum,
     // reductions

@@ -1,5 +1,6 @@
 // The one table of gradient rules: for every OpKind, its backward rule (beside its forward in the
 // op family file) and the IBackend primitive(s) that implement it on every backend.
+using My3DGen.Kernels;
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Tensors;
 
@@ -25,11 +26,9 @@ public static class OpTable
         var t = new Dictionary<OpKind, OpInfo>();
         void Add(OpKind k, GradientRule? rule, params string[] prims) => t.Add(k, new OpInfo(k, rule, prims));
 
-        foreach (var k in new[] { OpKind.Neg, OpKind.Exp, OpKind.Log, OpKind.Sqrt, OpKind.Rsqrt, OpKind.Abs, OpKind.Relu,
-                     OpKind.LeakyRelu, OpKind.Softplus, OpKind.Sigmoid, OpKind.Tanh, OpKind.Clamp, OpKind.PowScalar, OpKind.Affine })
-            Add(k, Elementwise.UnaryBackward, "Unary", "UnaryGrad");
-        foreach (var k in new[] { OpKind.Add, OpKind.Sub, OpKind.Mul, OpKind.Div, OpKind.Pow, OpKind.Maximum, OpKind.Minimum })
-            Add(k, Elementwise.BinaryBackward, "Binary");
+        // Every unary operator's gradient comes from its operator struct's Derivative.
+        foreach (var op in Enum.GetValues<UnaryOp>()) Add(Elementwise.KindOf(op), Elementwise.UnaryBackward, "Unary", "UnaryGrad");
+        foreach (var op in Enum.GetValues<BinaryOp>()) Add(Elementwise.KindOf(op), Elementwise.BinaryBackward, "Binary");
         Add(OpKind.Sum, Reductions.SumBackward, "ReduceLastAxis");
         Add(OpKind.Mean, Reductions.MeanBackward, "ReduceLastAxis", "Unary");
         Add(OpKind.Max, Reductions.MaxBackward, "ReduceLastAxis", "UnaryGrad", "Binary");

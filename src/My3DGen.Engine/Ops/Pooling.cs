@@ -1,5 +1,6 @@
 // 2-D average pooling (padding counted, like PyTorch's default) and max pooling (padding ignored,
 // argmax kept for the backward pass), forward and backward side by side.
+using My3DGen.Kernels;
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Tensors;

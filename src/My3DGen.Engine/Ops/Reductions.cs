@@ -1,5 +1,6 @@
 // Reductions over any set of axes (sum, mean, max). Reduced axes are permuted last and the
 // backend reduces the inner dimension; gradients broadcast back over the reduced axes.
+using My3DGen.Kernels;
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Tensors;

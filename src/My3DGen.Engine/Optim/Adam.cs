@@ -1,5 +1,6 @@
 // Adam with PyTorch's exact update rule (bias-corrected step size, eps added after the
 // bias-corrected sqrt), running on the parameters' backend. State can be saved for checkpoints.
+using My3DGen.Kernels;
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Tensors;
 
@@ -35,7 +36,7 @@ public sealed class Adam : IDisposable
     public void Step()
     {
         StepCount++;
-        var args = new AdamArgs(LearningRate, Beta1, Beta2, Eps, WeightDecay, StepCount);
+        var args = AdamParams.Create(LearningRate, Beta1, Beta2, Eps, WeightDecay, StepCount);
         for (int i = 0; i < _params.Length; i++)
         {
             var p = _params[i];

@@ -1,5 +1,6 @@
 // Fluent methods and C# operators on Tensor that forward to the op families in Ops/,
 // so model code reads like the math (x * w + b, x.Reshape(...).Sum([1])).
+using My3DGen.Kernels;
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Ops;
 

@@ -1,5 +1,6 @@
 // The table of op test cases: for every OpKind at least one case with odd shapes, its engine
 // forward and its plain double reference. Forward tests, gradient checks and the coverage test all read it.
+using My3DGen.Kernels;
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Ops;
 using My3DGen.Engine.Tensors;
@@ -57,6 +58,7 @@ public static class OpCases
         yield return U(OpKind.Clamp, UnaryOp.Clamp, -0.5f, 0.6f);
         yield return U(OpKind.PowScalar, UnaryOp.PowScalar, 2.5f, positive: true, lo: 0.2, hi: 2);
         yield return U(OpKind.Affine, UnaryOp.Affine, 1.7f, -0.3f);
+        yield return U(OpKind.Sin, UnaryOp.Sin, hi: 3);
 
         yield return B(OpKind.Add, BinaryOp.Add, [2, 3, 5], [2, 3, 5]);
         yield return B(OpKind.Add, BinaryOp.Add, [2, 3, 5], [3, 1], label: "-broadcast");

@@ -1,13 +1,14 @@
 // CPU backend GEMM and convolution primitives: thin adapters from the backend argument records
 // to the SIMD GEMM (SimdGemm) and the im2col convolution (CpuConv2d).
+using My3DGen.Kernels;
 namespace My3DGen.Engine.Backends.Cpu;
 
 public sealed partial class CpuBackend
 {
-    public void Gemm(in GemmArgs g)
+    public void Gemm(in GemmParams g, Storage sa, Storage sb, Storage sc)
     {
-        var a = D(g.A); var b = D(g.B); var c = D(g.C);
-        SimdGemm.GemmBatched(g.TransA, g.TransB, g.M, g.N, g.K, g.Alpha,
+        var a = D(sa); var b = D(sb); var c = D(sc);
+        SimdGemm.GemmBatched(g.TransA != 0, g.TransB != 0, g.M, g.N, g.K, g.Alpha,
             a.AsSpan(g.OffsetA), g.Lda, g.StrideA, b.AsSpan(g.OffsetB), g.Ldb, g.StrideB,
             g.Beta, c.AsSpan(g.OffsetC), g.Ldc, g.StrideC, g.Batch);
     }

@@ -1,4 +1,5 @@
 // CPU backend primitives for separable resampling (CSR axis weights), pooling, index select/add and Adam.
+using My3DGen.Kernels;
 namespace My3DGen.Engine.Backends.Cpu;
 
 public sealed partial class CpuBackend
@@ -121,14 +122,12 @@ public sealed partial class CpuBackend
         });
     }
 
-    public void AdamStep(in AdamArgs a, Storage p, Storage g, Storage m, Storage v, int n)
+    public void AdamStep(in AdamParams a, Storage p, Storage g, Storage m, Storage v, int n)
     {
         var ps = D(p); var gs = D(g); var ms = D(m); var vs = D(v);
-        // As torch.optim.Adam: bias corrections in double, m updated by lerp, eps added after the corrected sqrt.
-        double bc1 = 1.0 - Math.Pow(a.Beta1, a.Step);
-        double bc2 = 1.0 - Math.Pow(a.Beta2, a.Step);
-        float stepSize = (float)(a.LearningRate / bc1);
-        float bc2Sqrt = (float)Math.Sqrt(bc2);
+        // As torch.optim.Adam: bias corrections (folded into AdamParams in double), m updated by lerp,
+        // eps added after the corrected sqrt.
+        float stepSize = a.StepSize, bc2Sqrt = a.Bc2Sqrt;
         var args = a;
         CpuParallel.For(n, Grain, (s, e) =>
         {
