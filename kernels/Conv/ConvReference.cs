@@ -3,7 +3,7 @@
 namespace My3DGen.Kernels;
 
 /// <summary>Direct-loop reference convolution over <see cref="ConvGeometry"/> (all tensors contiguous NCHW).</summary>
-public static class ConvReference
+internal static class ConvReference
 {
     /// <summary>Visits every (n, o, oh, ow, ci, kh, kw) tap that lands inside the input, with flat x, w, y indices.</summary>
     static void ForEachTap(in ConvGeometry p, Action<int, int, int> tap)

@@ -5,7 +5,7 @@ using ILGPU;
 namespace My3DGen.Kernels;
 
 /// <summary>Im2col family; reference: <see cref="ConvReference"/> (direct convolution).</summary>
-public static class Im2ColKernels
+internal static class Im2ColKernels
 {
     /// <summary>cols[C·KH·KW, OH·OW] = unfold(x[C,H,W]) for one sample; padded taps are 0.</summary>
     public static void Im2Col(ArrayView<float> x, ArrayView<float> cols, ConvGeometry p)

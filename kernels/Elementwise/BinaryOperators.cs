@@ -24,21 +24,21 @@ public enum BinaryOp
 }
 
 /// <summary>One binary operator z = x ∘ y (an instance method on a struct, so ILGPU specialises per operator).</summary>
-public interface IBinaryOperator
+internal interface IBinaryOperator
 {
     /// <summary>x ∘ y.</summary>
     float Apply(float x, float y);
 }
 
 /// <summary>Generic callback receiving the operator struct of a <see cref="BinaryOp"/> as its type argument.</summary>
-public interface IBinaryVisitor<out TResult>
+internal interface IBinaryVisitor<out TResult>
 {
     /// <summary>Runs with <typeparamref name="TOp"/> = the operator struct.</summary>
     TResult Visit<TOp>() where TOp : struct, IBinaryOperator;
 }
 
 /// <summary>The operator structs and the one map from <see cref="BinaryOp"/> to them.</summary>
-public static class BinaryOperators
+internal static class BinaryOperators
 {
     internal struct AddOp : IBinaryOperator { public readonly float Apply(float x, float y) => x + y; }
     internal struct SubOp : IBinaryOperator { public readonly float Apply(float x, float y) => x - y; }

@@ -6,7 +6,7 @@ using ILGPU;
 namespace My3DGen.Kernels;
 
 /// <summary>Elementwise kernels; reference: <see cref="ElementwiseReference"/>.</summary>
-public static class ElementwiseKernels
+internal static class ElementwiseKernels
 {
     /// <summary>y[i] = f(x[i]) for i in [0, n); x and y are views already offset by the caller.</summary>
     public static void Unary<TOp>(ArrayView<float> x, ArrayView<float> y, int n, float a, float b)

@@ -3,7 +3,7 @@
 namespace My3DGen.Kernels;
 
 /// <summary>Reference implementations of <see cref="ElementwiseKernels"/>.</summary>
-public static class ElementwiseReference
+internal static class ElementwiseReference
 {
     /// <summary>y[i] = f(x[i]).</summary>
     public static void Unary(ReadOnlySpan<float> x, Span<float> y, Func<float, float> f)

@@ -43,7 +43,7 @@ public enum UnaryOp
 
 /// <summary>One unary operator: its value y = f(x) and derivative dy/dx (given x and y), with per-op parameters a, b.
 /// Instance methods on a struct, so ILGPU specialises a generic kernel per operator.</summary>
-public interface IUnaryOperator
+internal interface IUnaryOperator
 {
     /// <summary>y = f(x).</summary>
     float Apply(float x, float a, float b);
@@ -52,14 +52,14 @@ public interface IUnaryOperator
 }
 
 /// <summary>Generic callback receiving the operator struct of a <see cref="UnaryOp"/> as its type argument.</summary>
-public interface IUnaryVisitor<out TResult>
+internal interface IUnaryVisitor<out TResult>
 {
     /// <summary>Runs with <typeparamref name="TOp"/> = the operator struct.</summary>
     TResult Visit<TOp>() where TOp : struct, IUnaryOperator;
 }
 
 /// <summary>The operator structs and the one map from <see cref="UnaryOp"/> to them.</summary>
-public static class UnaryOperators
+internal static class UnaryOperators
 {
     internal struct NegOp : IUnaryOperator { public readonly float Apply(float x, float a, float b) => -x; public readonly float Derivative(float x, float y, float a, float b) => -1f; }
     internal struct ExpOp : IUnaryOperator { public readonly float Apply(float x, float a, float b) => XMath.Exp(x); public readonly float Derivative(float x, float y, float a, float b) => y; }

@@ -6,7 +6,7 @@ namespace My3DGen.Kernels;
 
 /// <summary>Pooling kernels; reference: <see cref="PoolReference"/>. Argmax holds flat indices into x
 /// (plane·H·W + h·W + w), −1 when a window holds no real input.</summary>
-public static class PoolKernels
+internal static class PoolKernels
 {
     /// <summary>y = max over each window; argmax = flat input index of the first maximum.</summary>
     public static void MaxForward(ArrayView<float> x, ArrayView<float> y, ArrayView<int> argmax, PoolGeometry p, int writeArgmax)

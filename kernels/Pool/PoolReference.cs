@@ -3,7 +3,7 @@
 namespace My3DGen.Kernels;
 
 /// <summary>Reference implementation of <see cref="PoolKernels"/>.</summary>
-public static class PoolReference
+internal static class PoolReference
 {
     /// <summary>Max pooling; returns y and the flat input index of each window's first maximum.</summary>
     public static (float[] Y, int[] Argmax) MaxForward(float[] x, in PoolGeometry p)

@@ -7,7 +7,7 @@ using ILGPU.Algorithms;
 namespace My3DGen.Kernels;
 
 /// <summary>Last-axis reduction kernels; reference: <see cref="ReduceReference"/>.</summary>
-public static class ReduceKernels
+internal static class ReduceKernels
 {
     /// <summary>Largest group size the tree kernel supports (its shared-memory array length).</summary>
     public const int MaxGroup = 256;

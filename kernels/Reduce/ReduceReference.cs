@@ -2,7 +2,7 @@
 namespace My3DGen.Kernels;
 
 /// <summary>Reference implementation of <see cref="ReduceKernels"/>.</summary>
-public static class ReduceReference
+internal static class ReduceReference
 {
     /// <summary>y[o] = reduce_i x[o·inner + i] (Sum in double; Max propagates NaN like MathF.Max).</summary>
     public static void LastAxis(ReadOnlySpan<float> x, int outer, int inner, ReduceOp op, Span<float> y)

@@ -5,19 +5,35 @@ using My3DGen.Kernels;
 
 namespace My3DGen.Engine.Backends;
 
-public enum BackendKind { ManagedCpu, IlgpuCpu, Cuda, OpenCL }
+/// <summary>The kinds of backend.</summary>
+public enum BackendKind
+{
+    /// <summary>The managed SIMD CPU backend.</summary>
+    ManagedCpu,
+    /// <summary>ILGPU's CPU accelerator (kernels on simulated GPU threads; for tests).</summary>
+    IlgpuCpu,
+    /// <summary>An NVIDIA GPU through ILGPU.</summary>
+    Cuda,
+    /// <summary>An OpenCL device through ILGPU.</summary>
+    OpenCL,
+}
 
 /// <summary>A compute backend: owns device memory and runs the primitive ops.</summary>
 public interface IBackend : IDisposable
 {
+    /// <summary>Human-readable description (device and threads).</summary>
     string Name { get; }
+    /// <summary>Which kind of backend this is.</summary>
     BackendKind Kind { get; }
 
     // ---- memory ----
     /// <summary>Allocates <paramref name="count"/> elements; contents are undefined.</summary>
     Storage Allocate(long count);
+    /// <summary>Copies host data into <paramref name="dst"/> from element <paramref name="dstOffset"/>.</summary>
     void Upload(ReadOnlySpan<float> src, Storage dst, long dstOffset);
+    /// <summary>Copies <c>dst.Length</c> elements from element <paramref name="srcOffset"/> to the host.</summary>
     void Download(Storage src, long srcOffset, Span<float> dst);
+    /// <summary>Sets <paramref name="count"/> elements from <paramref name="offset"/> to <paramref name="value"/>.</summary>
     void Fill(Storage dst, long offset, long count, float value);
     /// <summary>dst[dstView] = src[srcView] elementwise; both views have the same shape.</summary>
     void Copy(Storage src, KernelView srcView, Storage dst, KernelView dstView);

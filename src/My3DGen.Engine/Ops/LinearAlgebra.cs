@@ -7,6 +7,7 @@ using My3DGen.Engine.Tensors;
 
 namespace My3DGen.Engine.Ops;
 
+/// <summary>Matrix products with autograd.</summary>
 public static class LinearAlgebra
 {
     /// <summary>A GEMM operand: storage, offset, leading dimension, transpose flag and batch stride.</summary>
@@ -30,7 +31,7 @@ public static class LinearAlgebra
             int ld = cols == 1 ? rows : sc;
             if (ld >= rows) return new Operand(t, t.Offset, ld, true, bs);
         }
-        var c = Layout.Compact(t);
+        var c = ShapeOps.Compact(t);
         return new Operand(c, 0, cols, false, r == 3 ? rows * cols : 0);
     }
 
@@ -66,17 +67,17 @@ public static class LinearAlgebra
         var a = node.Inputs[0];
         var b = node.Inputs[1];
         Tensor? ga = null, gb = null;
-        if (node.NeedsGrad[0]) ga = MatMul(gy, Layout.Transpose(b, -1, -2));
+        if (node.NeedsGrad[0]) ga = MatMul(gy, ShapeOps.Transpose(b, -1, -2));
         if (node.NeedsGrad[1])
         {
             if (a.Rank == 3 && b.Rank == 2)
             {
                 // Shared right operand: sum over the batch, i.e. (a flattened to [B·M, K])ᵀ @ (gy flattened).
-                var af = Layout.Reshape(a, -1, a.Shape[^1]);
-                var gf = Layout.Reshape(gy, -1, gy.Shape[^1]);
-                gb = MatMul(Layout.Transpose(af, 0, 1), gf);
+                var af = ShapeOps.Reshape(a, -1, a.Shape[^1]);
+                var gf = ShapeOps.Reshape(gy, -1, gy.Shape[^1]);
+                gb = MatMul(ShapeOps.Transpose(af, 0, 1), gf);
             }
-            else gb = MatMul(Layout.Transpose(a, -1, -2), gy);
+            else gb = MatMul(ShapeOps.Transpose(a, -1, -2), gy);
         }
         return [ga, gb];
     }

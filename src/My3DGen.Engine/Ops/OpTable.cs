@@ -7,12 +7,12 @@ using My3DGen.Engine.Tensors;
 namespace My3DGen.Engine.Ops;
 
 /// <summary>Computes input gradients from the output gradient; entries are null for inputs that need none.</summary>
-public delegate Tensor?[] GradientRule(Node node, Tensor gradOutput);
+internal delegate Tensor?[] GradientRule(Node node, Tensor gradOutput);
 
 /// <summary>Registry row: the op, its gradient rule (null = not differentiable) and the backend primitives it uses.</summary>
-public sealed record OpInfo(OpKind Kind, GradientRule? Backward, string[] Primitives);
+internal sealed record OpInfo(OpKind Kind, GradientRule? Backward, string[] Primitives);
 
-public static class OpTable
+internal static class OpTable
 {
     static readonly Dictionary<OpKind, OpInfo> Table = Build();
 
@@ -35,13 +35,13 @@ public static class OpTable
         Add(OpKind.MatMul, LinearAlgebra.MatMulBackward, "Gemm");
         Add(OpKind.Conv2d, Convolution.Conv2dBackward, "Conv2dForward", "Conv2dBackwardInput", "Conv2dBackwardWeight");
         Add(OpKind.ConvTranspose2d, Convolution.Conv2dBackward, "Conv2dBackwardInput", "Conv2dForward", "Conv2dBackwardWeight");
-        Add(OpKind.Reshape, Layout.ReshapeBackward, "Copy");
-        Add(OpKind.Permute, Layout.PermuteBackward, "Copy");
-        Add(OpKind.Slice, Layout.SliceBackward, "Copy", "Fill");
-        Add(OpKind.Concat, Layout.ConcatBackward, "Copy");
-        Add(OpKind.Pad, Layout.PadBackward, "Copy", "Fill");
-        Add(OpKind.Expand, Layout.ExpandBackward, "ReduceLastAxis");
-        Add(OpKind.Contiguous, Layout.ContiguousBackward, "Copy");
+        Add(OpKind.Reshape, ShapeOps.ReshapeBackward, "Copy");
+        Add(OpKind.Permute, ShapeOps.PermuteBackward, "Copy");
+        Add(OpKind.Slice, ShapeOps.SliceBackward, "Copy", "Fill");
+        Add(OpKind.Concat, ShapeOps.ConcatBackward, "Copy");
+        Add(OpKind.Pad, ShapeOps.PadBackward, "Copy", "Fill");
+        Add(OpKind.Expand, ShapeOps.ExpandBackward, "ReduceLastAxis");
+        Add(OpKind.Contiguous, ShapeOps.ContiguousBackward, "Copy");
         Add(OpKind.IndexSelect, Indexing.IndexSelectBackward, "IndexSelect", "IndexAdd");
         Add(OpKind.ResizeBilinear, Resampling.ResizeBackward, "ApplyAxisWeights");
         Add(OpKind.AvgPool2d, Pooling.PoolBackward, "Pool2d", "Pool2dGrad");

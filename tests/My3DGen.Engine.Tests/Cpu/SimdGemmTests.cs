@@ -91,21 +91,21 @@ public class SimdGemmTests
     }
 
     private static IEnumerable<TestCaseData> Kernels() =>
-        GemmMicroKernel.Supported().Select(k => new TestCaseData(k.Name).SetArgDisplayNames(k.Name));
+        SimdGemmMicroKernel.Supported().Select(k => new TestCaseData(k.Name).SetArgDisplayNames(k.Name));
 
     [TestCaseSource(nameof(Kernels))]
     public void EveryMicroKernelMatchesReference(string kernelName)
     {
-        var saved = GemmMicroKernel.Active;
+        var saved = SimdGemmMicroKernel.Active;
         try
         {
-            GemmMicroKernel.Active = GemmMicroKernel.Supported().Single(k => k.Name == kernelName);
+            SimdGemmMicroKernel.Active = SimdGemmMicroKernel.Supported().Single(k => k.Name == kernelName);
             foreach (var (M, N, K) in new[] { (33, 65, 17), (100, 70, 300) })
                 foreach (var ta in new[] { false, true })
                     foreach (var tb in new[] { false, true })
                         CheckAgainstReference(M, N, K, ta, tb, alpha: 0.5f, beta: 1f, pad: 1);
         }
-        finally { GemmMicroKernel.Active = saved; }
+        finally { SimdGemmMicroKernel.Active = saved; }
     }
 
     [Test]

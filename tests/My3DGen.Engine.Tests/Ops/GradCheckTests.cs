@@ -17,6 +17,10 @@ public class GradCheckTests
     [TestCaseSource(nameof(Cases))]
     public void MatchesFiniteDifferences(IBackend backend, OpCase c) => Check(backend, c);
 
+    /// <summary>On backends other than the managed CPU (the ILGPU CPU accelerator runs every kernel on
+    /// simulated GPU threads), at most this many evenly spaced coordinates per input are differenced.</summary>
+    const int MaxProbesOffManagedCpu = 24;
+
     public static void Check(IBackend backend, OpCase c, double tolerance = 1e-2)
     {
         using var scope = TensorScope.Begin();
@@ -45,7 +49,9 @@ public class GradCheckTests
         {
             var analytic = inputs[k].Grad?.ToArray() ?? new float[data[k].Length];
             double num2 = 0, diff2 = 0;
-            for (int i = 0; i < data[k].Length; i++)
+            int n = data[k].Length;
+            int stride = backend.Kind == BackendKind.ManagedCpu ? 1 : Math.Max(1, n / MaxProbesOffManagedCpu);
+            for (int i = stride / 2; i < n; i += stride)
             {
                 float orig = data[k][i];
                 data[k][i] = orig + eps; double lp = Loss(data);

@@ -4,6 +4,7 @@ namespace My3DGen.Engine.Backends.Cpu;
 
 public sealed partial class CpuBackend
 {
+    /// <inheritdoc/>
     public void ApplyAxisWeights(Storage x, int outer, int inner, AxisWeights w, Storage y)
     {
         var xs = D(x); var ys = D(y);
@@ -25,6 +26,7 @@ public sealed partial class CpuBackend
         });
     }
 
+    /// <inheritdoc/>
     public void Pool2d(PoolKind kind, in PoolGeometry g, Storage x, Storage y, Storage? argmax)
     {
         var xs = D(x); var ys = D(y);
@@ -59,6 +61,7 @@ public sealed partial class CpuBackend
         });
     }
 
+    /// <inheritdoc/>
     public void Pool2dGrad(PoolKind kind, in PoolGeometry g, Storage gy, Storage? argmax, Storage gx)
     {
         var gys = D(gy); var gxs = D(gx);
@@ -92,6 +95,7 @@ public sealed partial class CpuBackend
         });
     }
 
+    /// <inheritdoc/>
     public void IndexSelect(Storage x, int outer, int axisLength, int inner, Storage indices, int count, Storage y)
     {
         var xs = D(x); var ys = D(y); var ids = D(indices);
@@ -106,6 +110,7 @@ public sealed partial class CpuBackend
         });
     }
 
+    /// <inheritdoc/>
     public void IndexAdd(Storage gy, int outer, int axisLength, int inner, Storage indices, int count, Storage gx)
     {
         var gys = D(gy); var gxs = D(gx); var ids = D(indices);
@@ -122,6 +127,7 @@ public sealed partial class CpuBackend
         });
     }
 
+    /// <inheritdoc/>
     public void AdamStep(in AdamParams a, Storage p, Storage g, Storage m, Storage v, int n)
     {
         var ps = D(p); var gs = D(g); var ms = D(m); var vs = D(v);

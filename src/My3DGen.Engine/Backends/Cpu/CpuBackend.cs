@@ -7,23 +7,34 @@ using My3DGen.Kernels;
 
 namespace My3DGen.Engine.Backends.Cpu;
 
+/// <summary>The managed CPU backend (SIMD, multi-threaded); one shared instance.</summary>
 public sealed partial class CpuBackend : IBackend
 {
     const int Grain = 1 << 15;
+    /// <summary>The shared instance.</summary>
     public static CpuBackend Instance { get; } = new();
 
+    /// <inheritdoc/>
     public string Name => $"cpu ({Environment.ProcessorCount} threads, {SimdGemm.KernelName})";
+    /// <inheritdoc/>
     public BackendKind Kind => BackendKind.ManagedCpu;
 
     static float[] D(Storage s) => ((CpuStorage)s).Data;
 
+    /// <inheritdoc/>
     public Storage Allocate(long count) => new CpuStorage(this, count);
+    /// <inheritdoc/>
     public void Upload(ReadOnlySpan<float> src, Storage dst, long dstOffset) => src.CopyTo(D(dst).AsSpan((int)dstOffset));
+    /// <inheritdoc/>
     public void Download(Storage src, long srcOffset, Span<float> dst) => D(src).AsSpan((int)srcOffset, dst.Length).CopyTo(dst);
+    /// <inheritdoc/>
     public void Fill(Storage dst, long offset, long count, float value) => D(dst).AsSpan((int)offset, (int)count).Fill(value);
+    /// <inheritdoc/>
     public void Synchronize() { }
+    /// <inheritdoc/>
     public void Dispose() { }
 
+    /// <inheritdoc/>
     public void Copy(Storage src, KernelView sv, Storage dst, KernelView dv)
     {
         var s = D(src); var d = D(dst);
@@ -43,6 +54,7 @@ public sealed partial class CpuBackend : IBackend
         });
     }
 
+    /// <inheritdoc/>
     public void Unary(UnaryOp op, Storage x, int xOffset, Storage y, int yOffset, int n, float a, float b)
     {
         var xs = D(x); var ys = D(y);
@@ -91,6 +103,7 @@ public sealed partial class CpuBackend : IBackend
         for (; i < x.Length; i++) y[i] = a * x[i] + b;
     }
 
+    /// <inheritdoc/>
     public void UnaryGrad(UnaryOp op, Storage x, Storage y, Storage gy, Storage gx, int n, float a, float b)
     {
         var xs = D(x); var ys = D(y); var gys = D(gy); var gxs = D(gx);
@@ -98,6 +111,7 @@ public sealed partial class CpuBackend : IBackend
             UnaryOperators.Dispatch<GradLoop, int>(op, new GradLoop(xs, ys, gys, gxs, (int)s, (int)e, a, b)));
     }
 
+    /// <inheritdoc/>
     public void Binary(BinaryOp op, Storage a, KernelView av, Storage b, KernelView bv, Storage y, int n)
     {
         var xa = D(a); var xb = D(b); var ys = D(y);
@@ -154,6 +168,7 @@ public sealed partial class CpuBackend : IBackend
         }
     }
 
+    /// <inheritdoc/>
     public void ReduceLastAxis(ReduceOp op, Storage x, int xOffset, int outer, int inner, Storage y)
     {
         var xs = D(x); var ys = D(y);

@@ -9,7 +9,7 @@ using System.Runtime.InteropServices;
 
 namespace My3DGen.Engine.Backends.Cpu;
 
-public static unsafe class CpuConv2d
+internal static unsafe class CpuConv2d
 {
     /// <summary>Target number of output pixels (GEMM columns) per chunk of an image.</summary>
     internal const int ChunkColumns = 512;
