@@ -61,7 +61,7 @@ public static class ImageExport
         return sheet;
     }
 
-    /// <summary>Writes an endlessly looping animated GIF; <paramref name="frameDelayCs"/> in 1/100 s.</summary>
+    /// <summary>Writes an endlessly looping animated GIF, atomically; <paramref name="frameDelayCs"/> in 1/100 s.</summary>
     public static void SaveGif(IReadOnlyList<Image<Rgb24>> frames, string path, int frameDelayCs = 4)
     {
         using var gif = frames[0].Clone();
@@ -72,6 +72,6 @@ public static class ImageExport
             var f = gif.Frames.AddFrame(frames[i].Frames.RootFrame);
             f.Metadata.GetGifMetadata().FrameDelay = frameDelayCs;
         }
-        gif.SaveAsGif(path);
+        Engine.IO.AtomicFile.Write(path, s => gif.SaveAsGif(s));
     }
 }
