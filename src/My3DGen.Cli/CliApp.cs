@@ -25,7 +25,7 @@ public static class CliApp
         string verb = parse.CommandResult.Command == root ? "my3dgen" : $"my3dgen {parse.CommandResult.Command.Name}";
         try
         {
-            if (parse.Action is not HelpWithExamples && parse.Errors.Count > 0) throw new UsageException(parse.Errors[0].Message);
+            if (parse.Action is not HelpWithExamples && parse.Errors.Count > 0) throw new UsageException(MostSpecific(parse.Errors));
             if (output.Quiet && output.Verbose) throw new UsageException("--quiet and --verbose exclude each other");
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
@@ -38,6 +38,10 @@ public static class CliApp
             return code;
         }
     }
+
+    /// <summary>An unrecognized token says more than the "required command was not provided" that comes with it.</summary>
+    static string MostSpecific(IReadOnlyList<System.CommandLine.Parsing.ParseError> errors) =>
+        (errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? errors[0]).Message;
 }
 
 /// <summary>State shared by the verbs of one invocation: the global options, the output channels and the cancellation.</summary>

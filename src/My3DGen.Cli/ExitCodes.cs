@@ -41,8 +41,9 @@ public static partial class ExitCodes
         _ => (Internal, $"internal error (please report): {e}"),
     };
 
-    /// <summary>Names the requested file instead of the temp file of an atomic write (".name.pid.guid.tmp" → "name").</summary>
-    static string Clean(string message) => TempFile().Replace(message, "$1");
+    /// <summary>The first line of a message, naming the requested file instead of the temp file of an atomic write
+    /// (".name.pid.guid.tmp" → "name"); a library message that lists alternatives on further lines is cut to its first.</summary>
+    static string Clean(string message) => TempFile().Replace(message.Split('\n')[0].TrimEnd(' ', ':', '\r'), "$1");
 
     [GeneratedRegex(@"\.([^/\\'""]+)\.\d+\.[0-9a-f]{32}\.tmp")]
     private static partial Regex TempFile();
