@@ -41,7 +41,7 @@ public class DiskTests
     public void RenderOnAFullDiskLeavesNoPartialFile()
     {
         var dir = TestWorld.CaseDir();
-        var (run, files) = RunOnSmallDisk(dir, 40, false, $"render -m {TestWorld.Model} --device cpu --seeds 0-3 --yaw=-0.3,0,0.3 -o {dir}/out");
+        var (run, files) = RunOnSmallDisk(dir, 16, false, $"render -m {TestWorld.Model} --device cpu --seeds 0-3 -o {dir}/out");
         AssertOneLineNaming(run, $"{dir}/out/");
         Assert.That(files.Where(f => f.EndsWith(".tmp")), Is.Empty, "temp files left");
         Assert.That(files.Where(f => f.EndsWith("contact_sheet.png")), Is.Empty, "the run did not finish, so no contact sheet");
