@@ -19,7 +19,7 @@ public class RenderCommandTests
         var dump = Path.Combine(dir, "out.safetensors");
         var run = CliRunner.Run("render", "--model", FixtureData.TinyModel, "--seeds", "0", "--psi", "0.7", "--device", "cpu",
             "--cond-camera", Path.Combine(dir, "cond.npy"), "--camera", Path.Combine(dir, "cam.npy"), "--deterministic",
-            "--out", dir, "--save-tensors", dump, "--json");
+            "--out", dir, "--save-tensors", dump, "--json", "--verbose");
         Assert.That(run.Code, Is.EqualTo(0), run.ToString());
         using var got = SafeTensorsFile.Open(dump);
         r.Check("cli ws", "ws", got.ReadFloat32("ws"), got.Info("ws").Shape, 1e-4);
@@ -34,5 +34,6 @@ public class RenderCommandTests
         Assert.That(files.All(File.Exists), Is.True);
         Assert.That(Directory.GetFiles(dir, "*.tmp"), Is.Empty);
         Assert.That(run.Stderr, Does.Contain("rendering 1 latent(s)"), "with --json the human lines go to stderr");
+        Assert.That(run.Stderr, Does.Contain($"wrote {Path.Combine(dir, "contact_sheet.png")}"), "--verbose lists every file");
     }
 }
