@@ -1,53 +1,43 @@
 // `my3dgen convert <in> -o <out.safetensors> [--key G_ema]`: turns an EG3D .pkl, a torch .pt/.pth
-// (legacy, zip or TorchScript) or a .npy latent into safetensors, with a progress display.
+// (legacy, zip or TorchScript) or a .npy latent into safetensors (written atomically), with progress.
 using System.CommandLine;
+using System.Text.Json.Nodes;
+using My3DGen.Models.Api;
 using My3DGen.WeightsConverter;
-using Spectre.Console;
 
 namespace My3DGen.Cli.Commands;
 
 public static class ConvertCommand
 {
-    public static Command Create()
+    /// <summary>The `convert` verb.</summary>
+    public static Command Create(CliSession s)
     {
         var input = new Argument<string>("input") { Description = "EG3D .pkl, torch .pt/.pth, TorchScript .pt or .npy file" };
         var output = new Option<string>("--output", "-o") { Description = "output .safetensors path", Required = true };
         var key = new Option<string?>("--key") { Description = "top-level entry of a snapshot to convert (default: G_ema when present)" };
-        var cmd = new Command("convert", "convert weights to safetensors (nothing in the input is executed)");
+        var cmd = CliSession.With(s.Verb("convert", "convert weights to safetensors (nothing in the input is executed)",
+                "my3dgen convert ffhqrebalanced512-128.pkl -o eg3d.safetensors",
+                "my3dgen convert snapshot.pkl --key G -o g.safetensors --json"), output, key);
         cmd.Arguments.Add(input);
-        cmd.Options.Add(output);
-        cmd.Options.Add(key);
         cmd.SetAction(parse =>
         {
-            string inPath = parse.GetValue(input)!, outPath = parse.GetValue(output)!;
-            ConvertResult? result = null;
-            AnsiConsole.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn())
-                .Start(ctx =>
+            string inPath = OptionChecks.InputFile(parse.GetValue(input)!, "convert"), outPath = parse.GetValue(output)!;
+            OutputPaths.PrepareFile(outPath);
+            OutputPaths.RemoveStaleTemps(outPath);
+            var o = s.Output;
+            // The converter takes no token: its progress callback is where a cancellation stops it (the temp output is removed).
+            var r = ProgressDisplay.Run(o, d => WeightsConverter.WeightsConverter.Convert(inPath, outPath, new ConvertOptions { Key = parse.GetValue(key) },
+                new ProgressDisplay.Sync<ConvertProgress>(p =>
                 {
-                    var reading = ctx.AddTask("reading");
-                    var writing = ctx.AddTask("writing", autoStart: false);
-                    var progress = new SyncProgress(p =>
-                    {
-                        var task = p.Stage == ConvertStage.Reading ? reading : writing;
-                        if (!task.IsStarted) task.StartTask();
-                        task.MaxValue = Math.Max(1, p.Total);
-                        task.Value = p.Done;
-                        if (p.Stage != ConvertStage.Reading) reading.Value = reading.MaxValue;
-                    });
-                    result = WeightsConverter.WeightsConverter.Convert(inPath, outPath, new ConvertOptions { Key = parse.GetValue(key) }, progress);
-                });
-            var r = result!;
-            AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(r.OutputPath)}[/]: {r.TensorCount} tensors, {r.ParameterCount:N0} values, {r.BytesWritten / 1048576.0:F1} MiB" +
-                (r.Key != null ? $" (key {Markup.Escape(r.Key)})" : "") + $", format {Markup.Escape(r.Format)}");
-            return 0;
+                    s.Cancel.ThrowIfCancellationRequested();
+                    if (p.Stage != ConvertStage.Done) d.Update(p.Stage == ConvertStage.Reading ? "reading" : "writing", p.Done, p.Total, $"{p.Done / 1048576.0:F1} of {p.Total / 1048576.0:F1} MiB");
+                })));
+            o.Line($"wrote {r.OutputPath}: {r.TensorCount} tensors, {r.ParameterCount:N0} values, {r.BytesWritten / 1048576.0:F1} MiB" +
+                (r.Key != null ? $" (key {r.Key})" : "") + $", format {r.Format}");
+            o.Result(new JsonObject { ["ok"] = true, ["out"] = Path.GetFullPath(r.OutputPath), ["tensors"] = r.TensorCount, ["values"] = r.ParameterCount,
+                ["bytes"] = r.BytesWritten, ["key"] = r.Key, ["format"] = r.Format });
+            return ExitCodes.Ok;
         });
         return cmd;
-    }
-
-    // Runs the callback on the reporting thread (System.Progress would post to the thread pool).
-    sealed class SyncProgress(Action<ConvertProgress> report) : IProgress<ConvertProgress>
-    {
-        public void Report(ConvertProgress value) => report(value);
     }
 }

@@ -4,8 +4,10 @@ using My3DGen.Engine.Backends;
 
 namespace My3DGen.Cli.Commands;
 
+/// <summary>The --device option.</summary>
 public static class DeviceOption
 {
+    /// <summary>A new --device option.</summary>
     public static Option<string?> Create() => new("--device")
     {
         Description = $"compute device: {string.Join(" | ", DeviceSelector.Names)} (default: ${DeviceSelector.EnvironmentVariable} or auto = CUDA > OpenCL > CPU)",

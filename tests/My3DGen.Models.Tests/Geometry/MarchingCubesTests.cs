@@ -1,11 +1,9 @@
 // Marching-cubes extraction on analytic densities (an off-centre sphere, a torus, a grid-filling block) checked for
 // accuracy, closed-manifold topology (Euler characteristic, every edge in exactly two triangles) and outward winding,
-// plus a PLY round trip that parses the written header and binary payload back, and `my3dgen shape --out x.ply`.
+// plus a PLY round trip that parses the written header and binary payload back (the `shape` verb is tested in My3DGen.Cli.Tests).
 using System.Buffers.Binary;
-using System.CommandLine;
 using System.Numerics;
 using System.Text;
-using My3DGen.Cli.Commands;
 using My3DGen.Models.Geometry;
 using My3DGen.Models.Tests.Eg3d;
 using My3DGen.Models.Rendering;
@@ -149,30 +147,5 @@ public class MarchingCubesTests
             Assert.That(Directory.GetFiles(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}*"), Is.Empty, "temp file left");
         }
         finally { File.Delete(path); }
-    }
-
-    [Test]
-    public void ShapeCommandWritesAMeshOrExplainsTheSigmaRange()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "my3dgen-models-tests", $"shape-{Guid.NewGuid():N}");
-        var ply = Path.Combine(dir, "face.ply");
-        var root = new RootCommand { ShapeCommand.Create() };
-        var noHandler = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
-        try
-        {
-            // The tiny model's random weights keep σ within a few units of 0: the default level 10 finds no surface.
-            var e = Assert.Throws<ArgumentException>(() => root.Parse(["shape", "--model", FixtureData.TinyModel, "--seed", "0",
-                "--resolution", "16", "--device", "cpu", "--out", ply]).Invoke(noHandler));
-            Assert.That(e!.Message, Does.Contain("no surface at --level 10").And.Contain("ranges over"));
-            Assert.That(File.Exists(ply), Is.False);
-            int rc = root.Parse(["shape", "--model", FixtureData.TinyModel, "--seed", "0", "--resolution", "16", "--level", "0",
-                "--device", "cpu", "--out", ply]).Invoke(noHandler);
-            Assert.That(rc, Is.EqualTo(0));
-            var head = Encoding.ASCII.GetString(File.ReadAllBytes(ply).AsSpan(0, 200));
-            Assert.That(head, Does.StartWith("ply\nformat binary_little_endian 1.0\n").And.Contain("element face "));
-            Assert.Throws<ArgumentException>(() => root.Parse(["shape", "--model", FixtureData.TinyModel, "--out",
-                Path.Combine(dir, "face.obj")]).Invoke(noHandler));
-        }
-        finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
     }
 }
