@@ -33,8 +33,12 @@ var cfg = generator.Config;
 Console.WriteLine($"loaded {model} ({cfg.ImgResolution}² output) on {backend.Name}");
 
 float[] Camera(float yaw, float pitch) => CameraLabel.Create(yaw, pitch, cfg.Rendering.AvgCameraRadius, cfg.Rendering.AvgCameraPivot);
-Tensor Ws(int seed) => generator.Mapping(Tensor.FromArray(backend, new NumpyRandomState((uint)seed).Randn(cfg.ZDim), 1, cfg.ZDim),
-    Tensor.FromArray(backend, Camera(0, 0), 1, CameraLabel.Length), psi: 0.7f);
+Tensor Ws(int seed)   // latent ws [1, 14, 512] of a seed (z as EG3D's scripts draw it), truncation ψ 0.7
+{
+    using var scope = TensorScope.Begin();   // frees z and c; Keep hands ws to the caller
+    return scope.Keep(generator.Mapping(Tensor.FromArray(backend, new NumpyRandomState((uint)seed).Randn(cfg.ZDim), 1, cfg.ZDim),
+        Tensor.FromArray(backend, Camera(0, 0), 1, CameraLabel.Length), psi: 0.7f));
+}
 float[] Render(Tensor ws, float yaw, float pitch, string? png = null)
 {
     using var noGrad = GradMode.NoGrad();      // inference: record no autograd graph
