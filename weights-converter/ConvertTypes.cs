@@ -9,7 +9,15 @@ public sealed record ConvertOptions
 }
 
 /// <summary>Which phase a conversion is in.</summary>
-public enum ConvertStage { Reading, Writing, Done }
+public enum ConvertStage
+{
+    /// <summary>Parsing the input file.</summary>
+    Reading,
+    /// <summary>Writing the safetensors output.</summary>
+    Writing,
+    /// <summary>Finished.</summary>
+    Done,
+}
 
 /// <summary>Progress of a conversion: <paramref name="Done"/> of <paramref name="Total"/> bytes in <paramref name="Stage"/>.</summary>
 public readonly record struct ConvertProgress(ConvertStage Stage, long Done, long Total);

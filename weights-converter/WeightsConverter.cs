@@ -17,7 +17,7 @@ public static class WeightsConverter
     }
 
     /// <summary>Writes an already opened source to <paramref name="outputPath"/>.</summary>
-    public static ConvertResult Write(WeightsSource src, string outputPath, IProgress<ConvertProgress>? progress = null)
+    internal static ConvertResult Write(WeightsSource src, string outputPath, IProgress<ConvertProgress>? progress = null)
     {
         if (src.Tensors.Count == 0) throw new WeightsFormatException(src.Path, "no tensors found" + (src.SelectedKey != null ? $" under '{src.SelectedKey}'" : ""));
         var writer = new SafeTensorsWriter();

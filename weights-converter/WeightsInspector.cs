@@ -12,6 +12,7 @@ public sealed record InspectionReport(
     string Path, string Container, string? SelectedKey, IReadOnlyList<string> TopLevelKeys,
     IReadOnlyList<string> Globals, IReadOnlyList<InspectedTensor> Tensors, IReadOnlyDictionary<string, string> Metadata)
 {
+    /// <summary>Total number of elements over all tensors.</summary>
     public long ParameterCount => Tensors.Sum(t => t.Shape.Aggregate(1L, (a, b) => a * b));
 }
 

@@ -10,7 +10,7 @@ using My3DGen.WeightsConverter.Torch;
 namespace My3DGen.WeightsConverter;
 
 /// <summary>A decoded input file. Dispose to release the mapping.</summary>
-public sealed class WeightsSource : IDisposable
+internal sealed class WeightsSource : IDisposable
 {
     /// <summary>Metadata value of "format" for EG3D generator snapshots.</summary>
     public const string Eg3dFormat = "my3dgen-eg3d-v1";

@@ -1,5 +1,6 @@
 // The CPU rows of the kernel table: the naive double-accumulating reference GEMM (a baseline, single-threaded) and
 // the managed SIMD engine kernels (SimdGemm, im2col+GEMM convolution forward/backward, streaming axpy).
+using My3DGen.Kernels;
 using My3DGen.Engine.Backends.Cpu;
 
 namespace My3DGen.Bench.Kernels;
@@ -15,7 +16,7 @@ public sealed class CpuReferenceBackend : IBenchBackend
             yield return new BenchCase("gemm", $"{n}³", Name, WorkUnit.Flops, 2.0 * n * n * n, () =>
             {
                 var (a, b, c) = (BenchData.Uniform(n * n, 1), BenchData.Uniform(n * n, 2), new float[n * n]);
-                return () => SimdGemmReference.GemmReference(false, false, n, n, n, 1f, a, n, b, n, 0f, c, n);
+                return () => GemmReference.Run(a, b, c, GemmParams.Create(false, false, n, n, n, 1f, 0, n, 0, 0, n, 0, 0f, 0, n, 0));
             }, BudgetSeconds: 1, MinRuns: 1);
     }
 }

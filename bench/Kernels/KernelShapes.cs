@@ -1,5 +1,6 @@
 // The shape catalog shared by every backend's rows: GEMM sizes, the EG3D synthesis-network convolutions and the
 // streaming vector length, so rows from different backends compare like with like.
+using My3DGen.Kernels;
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Backends.Cpu;
 

@@ -6,7 +6,7 @@ using ILGPU;
 namespace My3DGen.Kernels;
 
 /// <summary>Start and step of a grid-stride loop over a 1-D range.</summary>
-public static class GridStride
+internal static class GridStride
 {
     /// <summary>This thread's first index.</summary>
     public static int Start => Grid.GlobalIndex.X;

@@ -7,9 +7,13 @@ namespace My3DGen.Kernels;
 /// Unused leading dimensions have size 1 and stride 0.</summary>
 public struct KernelView
 {
+    /// <summary>Number of dimensions a view describes.</summary>
     public const int MaxRank = 6;
+    /// <summary>Sizes, outermost (S0) to innermost (S5).</summary>
     public int S0, S1, S2, S3, S4, S5;
+    /// <summary>Element strides matching S0..S5 (0 broadcasts).</summary>
     public int T0, T1, T2, T3, T4, T5;
+    /// <summary>Element index of the first element.</summary>
     public int Offset;
 
     /// <summary>A dense row-major view of <paramref name="count"/> elements starting at <paramref name="offset"/>.</summary>

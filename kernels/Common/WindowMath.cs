@@ -3,7 +3,7 @@
 namespace My3DGen.Kernels;
 
 /// <summary>Helpers for 1-D sliding windows: output o covers inputs [o·stride − pad, o·stride − pad + k).</summary>
-public static class WindowMath
+internal static class WindowMath
 {
     /// <summary>First output index whose window covers input <paramref name="i"/>.</summary>
     public static int FirstOutput(int i, int k, int stride, int pad)

@@ -2,11 +2,11 @@
 // the reference the im2col + GEMM path is checked against.
 namespace My3DGen.Kernels;
 
-/// <summary>Direct-loop reference convolution over <see cref="ConvParams"/> (all tensors contiguous NCHW).</summary>
-public static class ConvReference
+/// <summary>Direct-loop reference convolution over <see cref="ConvGeometry"/> (all tensors contiguous NCHW).</summary>
+internal static class ConvReference
 {
     /// <summary>Visits every (n, o, oh, ow, ci, kh, kw) tap that lands inside the input, with flat x, w, y indices.</summary>
-    static void ForEachTap(in ConvParams p, Action<int, int, int> tap)
+    static void ForEachTap(in ConvGeometry p, Action<int, int, int> tap)
     {
         int cg = p.CPerGroup, og = p.OPerGroup;
         for (int n = 0; n < p.N; n++)
@@ -21,7 +21,7 @@ public static class ConvReference
                             for (int kh = 0; kh < p.KH; kh++)
                                 for (int kw = 0; kw < p.KW; kw++)
                                 {
-                                    int ih = oh * p.SH - p.PH + kh, iw = ow * p.SW - p.PW + kw;
+                                    int ih = oh * p.StrideH - p.PadH + kh, iw = ow * p.StrideW - p.PadW + kw;
                                     if (ih < 0 || ih >= p.H || iw < 0 || iw >= p.W) continue;
                                     int xi = ((n * p.C + g * cg + ci) * p.H + ih) * p.W + iw;
                                     int wi = ((o * cg + ci) * p.KH + kh) * p.KW + kw;
@@ -32,7 +32,7 @@ public static class ConvReference
     }
 
     /// <summary>y = conv2d(x, w) + bias.</summary>
-    public static float[] Forward(in ConvParams p, float[] x, float[] w, float[]? bias)
+    public static float[] Forward(in ConvGeometry p, float[] x, float[] w, float[]? bias)
     {
         var acc = new double[p.N * p.O * p.OH * p.OW];
         ForEachTap(p, (xi, wi, yi) => acc[yi] += (double)x[xi] * w[wi]);
@@ -42,7 +42,7 @@ public static class ConvReference
     }
 
     /// <summary>gx = ∂(Σ gy·y)/∂x.</summary>
-    public static float[] BackwardInput(in ConvParams p, float[] gy, float[] w)
+    public static float[] BackwardInput(in ConvGeometry p, float[] gy, float[] w)
     {
         var acc = new double[p.N * p.C * p.H * p.W];
         ForEachTap(p, (xi, wi, yi) => acc[xi] += (double)gy[yi] * w[wi]);
@@ -50,7 +50,7 @@ public static class ConvReference
     }
 
     /// <summary>gw = ∂(Σ gy·y)/∂w.</summary>
-    public static float[] BackwardWeight(in ConvParams p, float[] gy, float[] x)
+    public static float[] BackwardWeight(in ConvGeometry p, float[] gy, float[] x)
     {
         var acc = new double[p.O * p.CPerGroup * p.KH * p.KW];
         ForEachTap(p, (xi, wi, yi) => acc[wi] += (double)gy[yi] * x[xi]);

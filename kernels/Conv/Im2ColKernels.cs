@@ -5,10 +5,10 @@ using ILGPU;
 namespace My3DGen.Kernels;
 
 /// <summary>Im2col family; reference: <see cref="ConvReference"/> (direct convolution).</summary>
-public static class Im2ColKernels
+internal static class Im2ColKernels
 {
     /// <summary>cols[C·KH·KW, OH·OW] = unfold(x[C,H,W]) for one sample; padded taps are 0.</summary>
-    public static void Im2Col(ArrayView<float> x, ArrayView<float> cols, ConvParams p)
+    public static void Im2Col(ArrayView<float> x, ArrayView<float> cols, ConvGeometry p)
     {
         int ohw = p.OH * p.OW, total = p.ColRows * ohw;
         for (int t = GridStride.Start; t < total; t += GridStride.Step)
@@ -16,24 +16,24 @@ public static class Im2ColKernels
             int row = t / ohw, pix = t - row * ohw;
             int c = row / (p.KH * p.KW), kk = row - c * p.KH * p.KW, kh = kk / p.KW, kw = kk - kh * p.KW;
             int oh = pix / p.OW, ow = pix - oh * p.OW;
-            int ih = oh * p.SH - p.PH + kh, iw = ow * p.SW - p.PW + kw;
+            int ih = oh * p.StrideH - p.PadH + kh, iw = ow * p.StrideW - p.PadW + kw;
             cols[t] = ih >= 0 && ih < p.H && iw >= 0 && iw < p.W ? x[(c * p.H + ih) * p.W + iw] : 0f;
         }
     }
 
     /// <summary>gx[C,H,W] (+)= fold(cols) for one sample, gathering per input pixel.</summary>
-    public static void Col2Im(ArrayView<float> cols, ArrayView<float> gx, ConvParams p, int accumulate)
+    public static void Col2Im(ArrayView<float> cols, ArrayView<float> gx, ConvGeometry p, int accumulate)
     {
         int total = p.C * p.H * p.W;
         for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
             int c = t / (p.H * p.W), r = t - c * p.H * p.W, ih = r / p.W, iw = r - ih * p.W;
-            int oh0 = WindowMath.FirstOutput(ih, p.KH, p.SH, p.PH), oh1 = WindowMath.LastOutput(ih, p.SH, p.PH, p.OH);
-            int ow0 = WindowMath.FirstOutput(iw, p.KW, p.SW, p.PW), ow1 = WindowMath.LastOutput(iw, p.SW, p.PW, p.OW);
+            int oh0 = WindowMath.FirstOutput(ih, p.KH, p.StrideH, p.PadH), oh1 = WindowMath.LastOutput(ih, p.StrideH, p.PadH, p.OH);
+            int ow0 = WindowMath.FirstOutput(iw, p.KW, p.StrideW, p.PadW), ow1 = WindowMath.LastOutput(iw, p.StrideW, p.PadW, p.OW);
             float s = 0f;
             for (int oh = oh0; oh <= oh1; oh++)
                 for (int ow = ow0; ow <= ow1; ow++)
-                    s += cols[p.ColIndex(c, ih + p.PH - oh * p.SH, iw + p.PW - ow * p.SW, oh, ow)];
+                    s += cols[p.ColIndex(c, ih + p.PadH - oh * p.StrideH, iw + p.PadW - ow * p.StrideW, oh, ow)];
             gx[t] = accumulate != 0 ? gx[t] + s : s;
         }
     }

@@ -1,9 +1,9 @@
 // Plain C# reference loops for the elementwise family. The scalar math is passed in as a delegate
-// (tests pass the engine's ScalarMath), so only the indexing/broadcasting is re-implemented here.
+// (tests pass UnaryOperators / BinaryOperators.Apply), so only the indexing/broadcasting is re-implemented here.
 namespace My3DGen.Kernels;
 
 /// <summary>Reference implementations of <see cref="ElementwiseKernels"/>.</summary>
-public static class ElementwiseReference
+internal static class ElementwiseReference
 {
     /// <summary>y[i] = f(x[i]).</summary>
     public static void Unary(ReadOnlySpan<float> x, Span<float> y, Func<float, float> f)

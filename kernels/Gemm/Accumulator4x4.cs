@@ -3,7 +3,7 @@
 namespace My3DGen.Kernels;
 
 /// <summary>16 float accumulators c[i][j], i, j in [0, 4).</summary>
-public struct Accumulator4x4
+internal struct Accumulator4x4
 {
     public float C00, C01, C02, C03, C10, C11, C12, C13, C20, C21, C22, C23, C30, C31, C32, C33;
 

@@ -6,7 +6,7 @@ using ILGPU;
 namespace My3DGen.Kernels;
 
 /// <summary>GEMM kernels over <see cref="GemmParams"/>; reference: <see cref="GemmReference"/>.</summary>
-public static class GemmKernels
+internal static class GemmKernels
 {
     /// <summary>Tile edge of <see cref="Tiled16"/> (group = Tile×Tile threads).</summary>
     public const int Tile = 16;

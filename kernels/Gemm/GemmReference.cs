@@ -2,7 +2,7 @@
 namespace My3DGen.Kernels;
 
 /// <summary>Reference implementation of <see cref="GemmKernels"/>.</summary>
-public static class GemmReference
+internal static class GemmReference
 {
     /// <summary>C[b] = α·op(A[b])·op(B[b]) + β·C[b] with double accumulation.</summary>
     public static void Run(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, in GemmParams p)

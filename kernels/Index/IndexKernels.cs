@@ -5,7 +5,7 @@ using ILGPU;
 namespace My3DGen.Kernels;
 
 /// <summary>Index kernels; reference: <see cref="IndexReference"/>.</summary>
-public static class IndexKernels
+internal static class IndexKernels
 {
     /// <summary>y[o, j, i] = x[o, idx[j], i]; x [outer, axisLength, inner], y [outer, count, inner].</summary>
     public static void Select(ArrayView<float> x, ArrayView<int> idx, ArrayView<float> y, int outer, int axisLength, int inner, int count)

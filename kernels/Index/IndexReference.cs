@@ -2,7 +2,7 @@
 namespace My3DGen.Kernels;
 
 /// <summary>Reference implementation of <see cref="IndexKernels"/>.</summary>
-public static class IndexReference
+internal static class IndexReference
 {
     /// <summary>y[o, j, i] = x[o, idx[j], i].</summary>
     public static float[] Select(float[] x, int outer, int axisLength, int inner, int[] idx)

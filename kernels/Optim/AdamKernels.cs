@@ -6,7 +6,7 @@ using ILGPU.Algorithms;
 namespace My3DGen.Kernels;
 
 /// <summary>Adam kernel; reference: <see cref="AdamReference"/>.</summary>
-public static class AdamKernels
+internal static class AdamKernels
 {
     /// <summary>Updates p, m, v in place over n elements (g is read only).</summary>
     public static void Step(ArrayView<float> p, ArrayView<float> g, ArrayView<float> m, ArrayView<float> v, int n, AdamParams a)

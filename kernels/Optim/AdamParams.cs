@@ -1,15 +1,27 @@
-// Kernel-side Adam hyper-parameters with the step-dependent bias corrections folded in on the host
-// (in double, as PyTorch does with Python floats).
+// The one description of an Adam step, used by the optimiser, both backends and the kernel: the
+// step-dependent bias corrections are folded in on the host (in double, as PyTorch does with Python floats).
 namespace My3DGen.Kernels;
 
 /// <summary>One Adam step: StepSize = lr / (1 − β1^t), Bc2Sqrt = √(1 − β2^t).</summary>
 public struct AdamParams
 {
-    public float StepSize, Beta1, Beta2, Eps, WeightDecay, Bc2Sqrt;
+    /// <summary>lr / (1 − β1^t).</summary>
+    public float StepSize;
+    /// <summary>Decay of the first moment.</summary>
+    public float Beta1;
+    /// <summary>Decay of the second moment.</summary>
+    public float Beta2;
+    /// <summary>Added to the corrected √v.</summary>
+    public float Eps;
+    /// <summary>L2 penalty added to the gradient (0 = none).</summary>
+    public float WeightDecay;
+    /// <summary>√(1 − β2^t).</summary>
+    public float Bc2Sqrt;
 
     /// <summary>Folds the bias corrections of step <paramref name="step"/> (1-based) into the parameters.</summary>
     public static AdamParams Create(float lr, float beta1, float beta2, float eps, float weightDecay, int step)
     {
+        if (step < 1) throw new ArgumentOutOfRangeException(nameof(step), "Adam step is 1-based");
         double bc1 = 1 - Math.Pow(beta1, step), bc2 = 1 - Math.Pow(beta2, step);
         return new AdamParams
         {

@@ -3,7 +3,7 @@
 namespace My3DGen.Kernels;
 
 /// <summary>Reference implementation of <see cref="AdamKernels"/>.</summary>
-public static class AdamReference
+internal static class AdamReference
 {
     /// <summary>One step (1-based <paramref name="step"/>) over double arrays, in place.</summary>
     public static void Step(double[] p, double[] g, double[] m, double[] v, double lr, double beta1, double beta2,

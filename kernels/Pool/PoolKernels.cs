@@ -6,10 +6,10 @@ namespace My3DGen.Kernels;
 
 /// <summary>Pooling kernels; reference: <see cref="PoolReference"/>. Argmax holds flat indices into x
 /// (plane·H·W + h·W + w), −1 when a window holds no real input.</summary>
-public static class PoolKernels
+internal static class PoolKernels
 {
     /// <summary>y = max over each window; argmax = flat input index of the first maximum.</summary>
-    public static void MaxForward(ArrayView<float> x, ArrayView<float> y, ArrayView<int> argmax, PoolParams p, int writeArgmax)
+    public static void MaxForward(ArrayView<float> x, ArrayView<float> y, ArrayView<int> argmax, PoolGeometry p, int writeArgmax)
     {
         int total = p.OutCount;
         for (int t = GridStride.Start; t < total; t += GridStride.Step)
@@ -19,11 +19,11 @@ public static class PoolKernels
             int bestIdx = -1;
             for (int kh = 0; kh < p.KH; kh++)
             {
-                int ih = oh * p.SH - p.PH + kh;
+                int ih = oh * p.StrideH - p.PadH + kh;
                 if (ih < 0 || ih >= p.H) continue;
                 for (int kw = 0; kw < p.KW; kw++)
                 {
-                    int iw = ow * p.SW - p.PW + kw;
+                    int iw = ow * p.StrideW - p.PadW + kw;
                     if (iw < 0 || iw >= p.W) continue;
                     int xi = (plane * p.H + ih) * p.W + iw;
                     float v = x[xi];
@@ -36,7 +36,7 @@ public static class PoolKernels
     }
 
     /// <summary>y = Σ window / (KH·KW), padded taps counting as zeros.</summary>
-    public static void AvgForward(ArrayView<float> x, ArrayView<float> y, PoolParams p)
+    public static void AvgForward(ArrayView<float> x, ArrayView<float> y, PoolGeometry p)
     {
         int total = p.OutCount;
         for (int t = GridStride.Start; t < total; t += GridStride.Step)
@@ -45,11 +45,11 @@ public static class PoolKernels
             float s = 0f;
             for (int kh = 0; kh < p.KH; kh++)
             {
-                int ih = oh * p.SH - p.PH + kh;
+                int ih = oh * p.StrideH - p.PadH + kh;
                 if (ih < 0 || ih >= p.H) continue;
                 for (int kw = 0; kw < p.KW; kw++)
                 {
-                    int iw = ow * p.SW - p.PW + kw;
+                    int iw = ow * p.StrideW - p.PadW + kw;
                     if (iw >= 0 && iw < p.W) s += x[(plane * p.H + ih) * p.W + iw];
                 }
             }
@@ -58,14 +58,14 @@ public static class PoolKernels
     }
 
     /// <summary>gx[i] = Σ gy[o] over outputs o whose argmax is i (gather over covering windows).</summary>
-    public static void MaxBackward(ArrayView<float> gy, ArrayView<int> argmax, ArrayView<float> gx, PoolParams p)
+    public static void MaxBackward(ArrayView<float> gy, ArrayView<int> argmax, ArrayView<float> gx, PoolGeometry p)
     {
         int total = p.InCount;
         for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
             int plane = t / (p.H * p.W), r = t - plane * p.H * p.W, ih = r / p.W, iw = r - ih * p.W;
-            int oh0 = WindowMath.FirstOutput(ih, p.KH, p.SH, p.PH), oh1 = WindowMath.LastOutput(ih, p.SH, p.PH, p.OH);
-            int ow0 = WindowMath.FirstOutput(iw, p.KW, p.SW, p.PW), ow1 = WindowMath.LastOutput(iw, p.SW, p.PW, p.OW);
+            int oh0 = WindowMath.FirstOutput(ih, p.KH, p.StrideH, p.PadH), oh1 = WindowMath.LastOutput(ih, p.StrideH, p.PadH, p.OH);
+            int ow0 = WindowMath.FirstOutput(iw, p.KW, p.StrideW, p.PadW), ow1 = WindowMath.LastOutput(iw, p.StrideW, p.PadW, p.OW);
             float s = 0f;
             for (int oh = oh0; oh <= oh1; oh++)
                 for (int ow = ow0; ow <= ow1; ow++)
@@ -78,14 +78,14 @@ public static class PoolKernels
     }
 
     /// <summary>gx[i] = Σ gy[o] / (KH·KW) over outputs o whose window covers i.</summary>
-    public static void AvgBackward(ArrayView<float> gy, ArrayView<float> gx, PoolParams p)
+    public static void AvgBackward(ArrayView<float> gy, ArrayView<float> gx, PoolGeometry p)
     {
         int total = p.InCount;
         for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
             int plane = t / (p.H * p.W), r = t - plane * p.H * p.W, ih = r / p.W, iw = r - ih * p.W;
-            int oh0 = WindowMath.FirstOutput(ih, p.KH, p.SH, p.PH), oh1 = WindowMath.LastOutput(ih, p.SH, p.PH, p.OH);
-            int ow0 = WindowMath.FirstOutput(iw, p.KW, p.SW, p.PW), ow1 = WindowMath.LastOutput(iw, p.SW, p.PW, p.OW);
+            int oh0 = WindowMath.FirstOutput(ih, p.KH, p.StrideH, p.PadH), oh1 = WindowMath.LastOutput(ih, p.StrideH, p.PadH, p.OH);
+            int ow0 = WindowMath.FirstOutput(iw, p.KW, p.StrideW, p.PadW), ow1 = WindowMath.LastOutput(iw, p.StrideW, p.PadW, p.OW);
             float s = 0f;
             for (int oh = oh0; oh <= oh1; oh++)
                 for (int ow = ow0; ow <= ow1; ow++)

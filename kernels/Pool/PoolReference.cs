@@ -3,10 +3,10 @@
 namespace My3DGen.Kernels;
 
 /// <summary>Reference implementation of <see cref="PoolKernels"/>.</summary>
-public static class PoolReference
+internal static class PoolReference
 {
     /// <summary>Max pooling; returns y and the flat input index of each window's first maximum.</summary>
-    public static (float[] Y, int[] Argmax) MaxForward(float[] x, in PoolParams p)
+    public static (float[] Y, int[] Argmax) MaxForward(float[] x, in PoolGeometry p)
     {
         var y = new float[p.OutCount]; var am = new int[p.OutCount];
         for (int pl = 0; pl < p.Planes; pl++)
@@ -17,7 +17,7 @@ public static class PoolReference
                     for (int kh = 0; kh < p.KH; kh++)
                         for (int kw = 0; kw < p.KW; kw++)
                         {
-                            int ih = oh * p.SH - p.PH + kh, iw = ow * p.SW - p.PW + kw;
+                            int ih = oh * p.StrideH - p.PadH + kh, iw = ow * p.StrideW - p.PadW + kw;
                             if (ih < 0 || ih >= p.H || iw < 0 || iw >= p.W) continue;
                             int xi = (pl * p.H + ih) * p.W + iw;
                             if (bi < 0 || x[xi] > best) { best = x[xi]; bi = xi; }
@@ -29,7 +29,7 @@ public static class PoolReference
     }
 
     /// <summary>Average pooling (count_include_pad) in double.</summary>
-    public static float[] AvgForward(float[] x, in PoolParams p)
+    public static float[] AvgForward(float[] x, in PoolGeometry p)
     {
         var y = new float[p.OutCount];
         for (int pl = 0; pl < p.Planes; pl++)
@@ -40,7 +40,7 @@ public static class PoolReference
                     for (int kh = 0; kh < p.KH; kh++)
                         for (int kw = 0; kw < p.KW; kw++)
                         {
-                            int ih = oh * p.SH - p.PH + kh, iw = ow * p.SW - p.PW + kw;
+                            int ih = oh * p.StrideH - p.PadH + kh, iw = ow * p.StrideW - p.PadW + kw;
                             if (ih >= 0 && ih < p.H && iw >= 0 && iw < p.W) s += x[(pl * p.H + ih) * p.W + iw];
                         }
                     y[(pl * p.OH + oh) * p.OW + ow] = (float)(s / (p.KH * p.KW));
@@ -49,7 +49,7 @@ public static class PoolReference
     }
 
     /// <summary>Max pooling gradient: scatter gy to the argmax positions.</summary>
-    public static float[] MaxBackward(float[] gy, int[] argmax, in PoolParams p)
+    public static float[] MaxBackward(float[] gy, int[] argmax, in PoolGeometry p)
     {
         var gx = new double[p.InCount];
         for (int o = 0; o < gy.Length; o++) if (argmax[o] >= 0) gx[argmax[o]] += gy[o];
@@ -57,7 +57,7 @@ public static class PoolReference
     }
 
     /// <summary>Average pooling gradient: scatter gy/(KH·KW) to every in-bounds tap.</summary>
-    public static float[] AvgBackward(float[] gy, in PoolParams p)
+    public static float[] AvgBackward(float[] gy, in PoolGeometry p)
     {
         var gx = new double[p.InCount];
         for (int pl = 0; pl < p.Planes; pl++)
@@ -68,7 +68,7 @@ public static class PoolReference
                     for (int kh = 0; kh < p.KH; kh++)
                         for (int kw = 0; kw < p.KW; kw++)
                         {
-                            int ih = oh * p.SH - p.PH + kh, iw = ow * p.SW - p.PW + kw;
+                            int ih = oh * p.StrideH - p.PadH + kh, iw = ow * p.StrideW - p.PadW + kw;
                             if (ih >= 0 && ih < p.H && iw >= 0 && iw < p.W) gx[(pl * p.H + ih) * p.W + iw] += g;
                         }
                 }

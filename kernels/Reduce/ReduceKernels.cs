@@ -7,16 +7,16 @@ using ILGPU.Algorithms;
 namespace My3DGen.Kernels;
 
 /// <summary>Last-axis reduction kernels; reference: <see cref="ReduceReference"/>.</summary>
-public static class ReduceKernels
+internal static class ReduceKernels
 {
     /// <summary>Largest group size the tree kernel supports (its shared-memory array length).</summary>
     public const int MaxGroup = 256;
 
-    /// <summary>Identity / combine of a <see cref="ReduceCode"/>.</summary>
-    public static float Identity(int op) => op == ReduceCode.Max ? float.NegativeInfinity : 0f;
+    /// <summary>Identity / combine of a <see cref="ReduceOp"/>.</summary>
+    public static float Identity(int op) => op == (int)ReduceOp.Max ? float.NegativeInfinity : 0f;
 
     /// <summary>Combines two partial results.</summary>
-    public static float Combine(int op, float acc, float v) => op == ReduceCode.Max ? XMath.Max(acc, v) : acc + v;
+    public static float Combine(int op, float acc, float v) => op == (int)ReduceOp.Max ? XMath.Max(acc, v) : acc + v;
 
     /// <summary>y[o] = reduce_i x[o·inner + i], one thread per row (grid-stride over rows).</summary>
     public static void RowLoop(ArrayView<float> x, ArrayView<float> y, int outer, int inner, int op)

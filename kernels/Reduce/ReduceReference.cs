@@ -2,15 +2,15 @@
 namespace My3DGen.Kernels;
 
 /// <summary>Reference implementation of <see cref="ReduceKernels"/>.</summary>
-public static class ReduceReference
+internal static class ReduceReference
 {
     /// <summary>y[o] = reduce_i x[o·inner + i] (Sum in double; Max propagates NaN like MathF.Max).</summary>
-    public static void LastAxis(ReadOnlySpan<float> x, int outer, int inner, int op, Span<float> y)
+    public static void LastAxis(ReadOnlySpan<float> x, int outer, int inner, ReduceOp op, Span<float> y)
     {
         for (int o = 0; o < outer; o++)
         {
             var row = x.Slice(o * inner, inner);
-            if (op == ReduceCode.Max)
+            if (op == ReduceOp.Max)
             {
                 float m = float.NegativeInfinity;
                 foreach (var v in row) m = MathF.Max(m, v);

@@ -5,7 +5,7 @@ using ILGPU;
 namespace My3DGen.Kernels;
 
 /// <summary>Axis resampling; reference: <see cref="AxisWeightsReference"/>.</summary>
-public static class AxisWeightsKernels
+internal static class AxisWeightsKernels
 {
     /// <summary>y[o, r, i] = Σ_{k in [rowStart[r], rowStart[r+1])} w[k]·x[o, idx[k], i].</summary>
     public static void Apply(ArrayView<float> x, ArrayView<float> y, ArrayView<int> rowStart, ArrayView<int> idx,

@@ -2,7 +2,7 @@
 namespace My3DGen.Kernels;
 
 /// <summary>Reference implementation of <see cref="AxisWeightsKernels"/>.</summary>
-public static class AxisWeightsReference
+internal static class AxisWeightsReference
 {
     /// <summary>y[o, r, i] = Σ_k w[k]·x[o, idx[k], i] over CSR row r.</summary>
     public static float[] Apply(float[] x, int outer, int inLength, int outLength, int inner, int[] rowStart, int[] idx, float[] w)

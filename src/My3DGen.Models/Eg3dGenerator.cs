@@ -145,7 +145,7 @@ public sealed class Eg3dGenerator
     static SynthesisResult Concat(int n, SynthesisOptions options, Func<int, SynthesisOptions, SynthesisResult> one)
     {
         var parts = Enumerable.Range(0, n).Select(i => one(i, options with { Seed = options.Seed + i })).ToList();
-        Tensor Cat(Func<SynthesisResult, Tensor> f) => Engine.Ops.Layout.Concat(parts.Select(f).ToList(), 0);
+        Tensor Cat(Func<SynthesisResult, Tensor> f) => Engine.Ops.ShapeOps.Concat(parts.Select(f).ToList(), 0);
         return new SynthesisResult(Cat(p => p.Image), Cat(p => p.ImageRaw), Cat(p => p.ImageDepth), Cat(p => p.FeatureImage),
             options.ReturnPlanes ? Cat(p => p.Planes!) : null);
     }

@@ -2,10 +2,10 @@
 // that streams its bytes (so no tensor is materialized in memory before it is written).
 using My3DGen.Engine.IO;
 
-namespace My3DGen.WeightsConverter;
+namespace My3DGen.WeightsConverter.Model;
 
 /// <summary>A named tensor of a weight file, ready to be streamed into a safetensors file.</summary>
-public sealed class SourceTensor
+internal sealed class SourceTensor
 {
     readonly Func<Stream, long> _write;
 

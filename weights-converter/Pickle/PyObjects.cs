@@ -6,7 +6,7 @@ using My3DGen.WeightsConverter.Bytes;
 namespace My3DGen.WeightsConverter.Pickle;
 
 /// <summary>A global reference (module + name) that passed the allowlist.</summary>
-public sealed record PyGlobal(string Module, string Name)
+internal sealed record PyGlobal(string Module, string Name)
 {
     /// <summary>"module.name".</summary>
     public string FullName => $"{Module}.{Name}";
@@ -14,26 +14,26 @@ public sealed record PyGlobal(string Module, string Name)
 }
 
 /// <summary>A Python tuple.</summary>
-public sealed class PyTuple(object?[] items)
+internal sealed class PyTuple(object?[] items)
 {
     public object?[] Items { get; } = items;
     public int Count => Items.Length;
 }
 
 /// <summary>A Python list.</summary>
-public sealed class PyList
+internal sealed class PyList
 {
     public List<object?> Items { get; } = new();
 }
 
 /// <summary>A Python set or frozenset (kept as a list of members).</summary>
-public sealed class PySet
+internal sealed class PySet
 {
     public List<object?> Items { get; } = new();
 }
 
 /// <summary>A Python bytes object: a window into the input, never copied.</summary>
-public sealed class PyBytes
+internal sealed class PyBytes
 {
     internal ByteWindow Window { get; }
     internal PyBytes(ByteWindow window) => Window = window;
@@ -41,7 +41,7 @@ public sealed class PyBytes
 }
 
 /// <summary>An ordered dict (dict, OrderedDict, EasyDict); <see cref="ClassName"/> says which.</summary>
-public sealed class PyDict
+internal sealed class PyDict
 {
     readonly List<KeyValuePair<object?, object?>> _entries = new();
     readonly Dictionary<object, int> _index = new();
@@ -82,7 +82,7 @@ public sealed class PyDict
 }
 
 /// <summary>An instance of an allowlisted class created by NEWOBJ / REDUCE / INST / OBJ, with its BUILD state.</summary>
-public sealed class PyObject(PyGlobal cls, object?[] args)
+internal sealed class PyObject(PyGlobal cls, object?[] args)
 {
     public PyGlobal Class { get; } = cls;
     public object?[] Args { get; } = args;
@@ -91,7 +91,7 @@ public sealed class PyObject(PyGlobal cls, object?[] args)
 }
 
 /// <summary>An EG3D persistent object (torch_utils.persistence), identified by class name; its source is never run.</summary>
-public sealed class PersistentObject(string className, string moduleHint, PyDict state)
+internal sealed class PersistentObject(string className, string moduleHint, PyDict state)
 {
     public string ClassName { get; } = className;
     /// <summary>The module named in the module_src placeholder, or "" when the source is real text.</summary>
@@ -100,7 +100,7 @@ public sealed class PersistentObject(string className, string moduleHint, PyDict
 }
 
 /// <summary>A numpy dtype description (e.g. 'f8' little-endian).</summary>
-public sealed class NumpyDType(string code)
+internal sealed class NumpyDType(string code)
 {
     public string Code { get; } = code;
     /// <summary>'&lt;', '&gt;', '|' or '=' from the BUILD state.</summary>
@@ -108,14 +108,14 @@ public sealed class NumpyDType(string code)
 }
 
 /// <summary>A numpy scalar decoded to a double (float or integer dtypes) or a bool.</summary>
-public sealed class NumpyScalar(string code, double value)
+internal sealed class NumpyScalar(string code, double value)
 {
     public string Code { get; } = code;
     public double Value { get; } = value;
 }
 
 /// <summary>Helpers for values that appear as Python ints (long or BigInteger).</summary>
-public static class PyInt
+internal static class PyInt
 {
     /// <summary>True if <paramref name="o"/> is a Python int that fits in a long.</summary>
     public static bool TryGet(object? o, out long v)

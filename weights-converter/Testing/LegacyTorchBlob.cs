@@ -5,7 +5,7 @@ using System.Buffers.Binary;
 namespace My3DGen.WeightsConverter.Testing;
 
 /// <summary>Writer for one-storage legacy torch.save blobs.</summary>
-public static class LegacyTorchBlob
+internal static class LegacyTorchBlob
 {
     /// <summary>The header (5 pickles) of a blob for a float32 storage of <paramref name="numel"/> elements;
     /// it is followed by the int64 element count and the raw data.</summary>

@@ -6,7 +6,7 @@ using System.Text;
 namespace My3DGen.WeightsConverter.Testing;
 
 /// <summary>Writes pickle opcodes to a stream.</summary>
-public sealed class PickleWriter(Stream output)
+internal sealed class PickleWriter(Stream output)
 {
     readonly Stream _s = output;
     int _memo;

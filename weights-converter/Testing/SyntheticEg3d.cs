@@ -6,13 +6,13 @@ using System.Buffers.Binary;
 namespace My3DGen.WeightsConverter.Testing;
 
 /// <summary>One state_dict entry of the synthetic generator.</summary>
-public sealed record SyntheticTensor(string Name, int[] Shape, bool IsBuffer)
+internal sealed record SyntheticTensor(string Name, int[] Shape, bool IsBuffer)
 {
     public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);
 }
 
 /// <summary>Writer for synthetic EG3D-shaped pickles.</summary>
-public static class SyntheticEg3d
+internal static class SyntheticEg3d
 {
     /// <summary>The G_ema state_dict of the ffhq512-128 configuration in PyTorch order (spec appendix A),
     /// with every channel count divided by <paramref name="channelDivisor"/>.</summary>

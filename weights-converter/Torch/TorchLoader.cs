@@ -9,7 +9,7 @@ using My3DGen.WeightsConverter.Pickle;
 namespace My3DGen.WeightsConverter.Torch;
 
 /// <summary>The container a torch/pickle input was stored in.</summary>
-public enum TorchContainer { Pickle, Legacy, Zip, TorchScript }
+internal enum TorchContainer { Pickle, Legacy, Zip, TorchScript }
 
 /// <summary>A decoded torch or pickle file: its root object and, for TorchScript, its constants.</summary>
 internal sealed record LoadedTorch(TorchContainer Container, object? Root, PyTuple? Constants);

@@ -6,7 +6,7 @@ using My3DGen.WeightsConverter.Bytes;
 namespace My3DGen.WeightsConverter.Torch;
 
 /// <summary>A typed torch storage: element type, element count and (once resolved) its raw bytes.</summary>
-public sealed class TorchStorage
+internal sealed class TorchStorage
 {
     internal TorchStorage(StoredDType dtype, long numel, string key, long declaredAt)
     {
@@ -46,7 +46,7 @@ public sealed class TorchStorage
 }
 
 /// <summary>A strided tensor view of a <see cref="TorchStorage"/>.</summary>
-public sealed class TorchTensor
+internal sealed class TorchTensor
 {
     internal TorchTensor(TorchStorage storage, long offset, long[] shape, long[] stride)
     {

@@ -8,12 +8,14 @@ namespace My3DGen.Engine.Autograd;
 /// <summary>A node of the reverse-mode graph; created by ops when any input requires grad.</summary>
 public sealed class Node
 {
+    /// <summary>The op that produced the output.</summary>
     public OpKind Op { get; }
     Tensor[]? _inputs;
     Tensor? _output;
     object? _state;
     /// <summary>Per input: whether a gradient must be produced for it (false for frozen weights and constants).</summary>
     public bool[] NeedsGrad { get; }
+    /// <summary>True once backward has freed the saved tensors.</summary>
     public bool Released { get; private set; }
 
     internal Node(OpKind op, Tensor[] inputs, object? state, Tensor? output)
@@ -22,9 +24,11 @@ public sealed class Node
         NeedsGrad = inputs.Select(i => i.RequiresGrad).ToArray();
     }
 
+    /// <summary>The op's inputs (throws after release).</summary>
     public Tensor[] Inputs => _inputs ?? throw Freed();
     /// <summary>The op's output (only for ops whose rule needs it, e.g. exp, sigmoid).</summary>
     public Tensor Output => _output ?? throw new AutogradException(Op.ToString(), "gradient rule asked for an output that was not saved");
+    /// <summary>The op-specific state saved by the forward pass.</summary>
     public T State<T>() => _state is T t ? t : throw new AutogradException(Op.ToString(), $"missing saved state of type {typeof(T).Name}");
 
     internal void Release() { _inputs = null; _output = null; _state = null; Released = true; }

@@ -8,9 +8,12 @@ namespace My3DGen.Engine.Backends;
 /// <summary>The requested device is unknown or not present on this machine.</summary>
 public sealed class DeviceUnavailableException(string message) : UserInputException(message);
 
+/// <summary>Picks the compute backend from a device name (command line or environment).</summary>
 public static class DeviceSelector
 {
+    /// <summary>Environment variable read when no device is given.</summary>
     public const string EnvironmentVariable = "MY3DGEN_DEVICE";
+    /// <summary>The accepted device names.</summary>
     public static readonly string[] Names = ["auto", "cpu", "cuda", "opencl", "ilgpu-cpu"];
 
     /// <summary>Creates the backend for <paramref name="name"/> (null: the environment variable, else auto).</summary>

@@ -5,19 +5,35 @@ using My3DGen.Kernels;
 
 namespace My3DGen.Engine.Backends;
 
-public enum BackendKind { ManagedCpu, IlgpuCpu, Cuda, OpenCL }
+/// <summary>The kinds of backend.</summary>
+public enum BackendKind
+{
+    /// <summary>The managed SIMD CPU backend.</summary>
+    ManagedCpu,
+    /// <summary>ILGPU's CPU accelerator (kernels on simulated GPU threads; for tests).</summary>
+    IlgpuCpu,
+    /// <summary>An NVIDIA GPU through ILGPU.</summary>
+    Cuda,
+    /// <summary>An OpenCL device through ILGPU.</summary>
+    OpenCL,
+}
 
 /// <summary>A compute backend: owns device memory and runs the primitive ops.</summary>
 public interface IBackend : IDisposable
 {
+    /// <summary>Human-readable description (device and threads).</summary>
     string Name { get; }
+    /// <summary>Which kind of backend this is.</summary>
     BackendKind Kind { get; }
 
     // ---- memory ----
     /// <summary>Allocates <paramref name="count"/> elements; contents are undefined.</summary>
     Storage Allocate(long count);
+    /// <summary>Copies host data into <paramref name="dst"/> from element <paramref name="dstOffset"/>.</summary>
     void Upload(ReadOnlySpan<float> src, Storage dst, long dstOffset);
+    /// <summary>Copies <c>dst.Length</c> elements from element <paramref name="srcOffset"/> to the host.</summary>
     void Download(Storage src, long srcOffset, Span<float> dst);
+    /// <summary>Sets <paramref name="count"/> elements from <paramref name="offset"/> to <paramref name="value"/>.</summary>
     void Fill(Storage dst, long offset, long count, float value);
     /// <summary>dst[dstView] = src[srcView] elementwise; both views have the same shape.</summary>
     void Copy(Storage src, KernelView srcView, Storage dst, KernelView dstView);
@@ -35,7 +51,8 @@ public interface IBackend : IDisposable
     void ReduceLastAxis(ReduceOp op, Storage x, int xOffset, int outer, int inner, Storage y);
 
     // ---- linear algebra / convolution ----
-    void Gemm(in GemmArgs args);
+    /// <summary>C = α·op(A)·op(B) + β·C over the operands a, b, c as described by <paramref name="p"/>.</summary>
+    void Gemm(in GemmParams p, Storage a, Storage b, Storage c);
     /// <summary>y = conv2d(x, w) (+ bias when given). x, w, y contiguous at offset 0.</summary>
     void Conv2dForward(in ConvGeometry g, Storage x, Storage w, Storage? bias, Storage y);
     /// <summary>gx (+)= conv2d input-gradient of gy through w. <paramref name="accumulate"/> adds instead of overwriting.</summary>
@@ -58,5 +75,5 @@ public interface IBackend : IDisposable
 
     // ---- optimisation ----
     /// <summary>One Adam step over n elements of param p with gradient g and moments m, v (all offset 0).</summary>
-    void AdamStep(in AdamArgs args, Storage p, Storage g, Storage m, Storage v, int n);
+    void AdamStep(in AdamParams args, Storage p, Storage g, Storage m, Storage v, int n);
 }

@@ -2,6 +2,7 @@
 // A failure at any point deletes the temp file, so no half-written output is ever left behind.
 namespace My3DGen.Engine.IO;
 
+/// <summary>Writes files so a reader never sees a half-written file (temporary file, then rename).</summary>
 public static class AtomicFile
 {
     /// <summary>Runs <paramref name="write"/> against a temp stream and moves it to <paramref name="path"/> on success.</summary>
@@ -27,6 +28,7 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>Writes <paramref name="data"/> to <paramref name="path"/> atomically.</summary>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> data)
     {
         var copy = data.ToArray();

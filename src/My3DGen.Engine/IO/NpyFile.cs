@@ -7,10 +7,12 @@ namespace My3DGen.Engine.IO;
 /// <summary>A loaded .npy array converted to float32.</summary>
 public sealed record NpyArray(int[] Shape, float[] Data, StoredDType StoredType);
 
+/// <summary>Reads NumPy .npy files (little-endian float32/float64/int arrays).</summary>
 public static class NpyFile
 {
     static readonly byte[] Magic = { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y' };
 
+    /// <summary>Reads and parses the file at <paramref name="path"/>.</summary>
     public static NpyArray Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: file not found", path);
@@ -18,6 +20,7 @@ public static class NpyFile
         return Parse(bytes, path);
     }
 
+    /// <summary>Parses .npy bytes; <paramref name="path"/> names the source in errors.</summary>
     public static NpyArray Parse(byte[] bytes, string path)
     {
         if (bytes.Length < 10 || !bytes.AsSpan(0, 6).SequenceEqual(Magic))

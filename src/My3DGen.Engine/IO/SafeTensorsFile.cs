@@ -8,14 +8,18 @@ namespace My3DGen.Engine.IO;
 /// <summary>One tensor entry of a safetensors header.</summary>
 public sealed record SafeTensorInfo(string Name, StoredDType DType, int[] Shape, long Begin, long End)
 {
+    /// <summary>Number of elements (product of the shape).</summary>
     public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);
 }
 
 /// <summary>A safetensors file opened read-only and memory-mapped. Dispose to unmap.</summary>
 public sealed class SafeTensorsFile : IDisposable
 {
+    /// <summary>The file path.</summary>
     public string Path { get; }
+    /// <summary>The header's __metadata__ entries.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
+    /// <summary>Every tensor in header order.</summary>
     public IReadOnlyList<SafeTensorInfo> Tensors { get; }
     readonly Dictionary<string, SafeTensorInfo> _byName;
     readonly MemoryMappedFile? _map;
@@ -29,6 +33,7 @@ public sealed class SafeTensorsFile : IDisposable
         _byName = tensors.ToDictionary(t => t.Name);
     }
 
+    /// <summary>Opens and validates the header of the file at <paramref name="path"/>.</summary>
     public static SafeTensorsFile Open(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: file not found", path);
@@ -89,8 +94,10 @@ public sealed class SafeTensorsFile : IDisposable
         return new SafeTensorsFile(path, meta, tensors, map, view, dataStart);
     }
 
+    /// <summary>True when the file holds a tensor called <paramref name="name"/>.</summary>
     public bool Contains(string name) => _byName.ContainsKey(name);
 
+    /// <summary>The header entry of <paramref name="name"/> (throws when missing).</summary>
     public SafeTensorInfo Info(string name) =>
         _byName.TryGetValue(name, out var i) ? i : throw new FileFormatException(Path, $"missing tensor '{name}'");
 
@@ -121,6 +128,7 @@ public sealed class SafeTensorsFile : IDisposable
         return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(RawBytes(name)).ToArray();
     }
 
+    /// <summary>Closes the file.</summary>
     public void Dispose()
     {
         _view?.Dispose();

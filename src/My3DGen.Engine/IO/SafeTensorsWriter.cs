@@ -12,8 +12,10 @@ public sealed class SafeTensorsWriter
     readonly Dictionary<string, string> _metadata = new();
     readonly HashSet<string> _names = new();
 
+    /// <summary>Adds a __metadata__ entry.</summary>
     public void AddMetadata(string key, string value) => _metadata[key] = value;
 
+    /// <summary>Adds a float32 tensor.</summary>
     public void Add(string name, int[] shape, ReadOnlySpan<float> data)
     {
         long n = shape.Aggregate(1L, (a, b) => a * b);
@@ -21,9 +23,11 @@ public sealed class SafeTensorsWriter
         AddRaw(name, StoredDType.F32, shape, System.Runtime.InteropServices.MemoryMarshal.AsBytes(data).ToArray());
     }
 
+    /// <summary>Adds a float64 tensor.</summary>
     public void Add(string name, int[] shape, ReadOnlySpan<double> data) =>
         AddRaw(name, StoredDType.F64, shape, System.Runtime.InteropServices.MemoryMarshal.AsBytes(data).ToArray());
 
+    /// <summary>Adds an int64 tensor.</summary>
     public void Add(string name, int[] shape, ReadOnlySpan<long> data) =>
         AddRaw(name, StoredDType.I64, shape, System.Runtime.InteropServices.MemoryMarshal.AsBytes(data).ToArray());
 
@@ -44,6 +48,7 @@ public sealed class SafeTensorsWriter
         _entries.Add((name, dtype, shape, writer, null));
     }
 
+    /// <summary>Number of tensors added so far.</summary>
     public int Count => _entries.Count;
 
     /// <summary>Writes the file atomically. <paramref name="progress"/> receives bytes written so far.</summary>

@@ -6,7 +6,7 @@ using My3DGen.Engine.Backends;
 
 namespace My3DGen.Engine.Ops;
 
-public static class AxisWeightsBuilder
+internal static class AxisWeightsBuilder
 {
     static readonly ConcurrentDictionary<(int, int, bool, bool, bool), AxisWeights> Cache = new();
 

@@ -1,11 +1,13 @@
 // 2-D convolution and transposed convolution (dilation 1, groups) on the backend's conv primitives.
 // Frozen operands get no gradient work: the weight gradient is computed only when the weight requires grad.
+using My3DGen.Kernels;
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Tensors;
 
 namespace My3DGen.Engine.Ops;
 
+/// <summary>2-D convolution and transposed convolution with autograd.</summary>
 public static class Convolution
 {
     /// <summary>Saved geometry; Transposed marks conv_transpose2d, whose geometry is that of the adjoint convolution.</summary>
@@ -32,6 +34,7 @@ public static class Convolution
     public static Tensor Conv2d(Tensor x, Tensor w, Tensor? bias = null, int stride = 1, int padding = 0, int groups = 1) =>
         Conv2d(x, w, bias, stride, stride, padding, padding, groups);
 
+    /// <summary>y = conv2d(x, w) + bias with a separate stride and padding per axis.</summary>
     public static Tensor Conv2d(Tensor x, Tensor w, Tensor? bias, int strideH, int strideW, int padH, int padW, int groups)
     {
         var be = bias == null ? OpChecks.Float("conv2d", x, w) : OpChecks.Float("conv2d", x, w, bias);
@@ -39,7 +42,7 @@ public static class Convolution
         if (bias != null && (bias.Rank != 1 || bias.Shape[0] != g.O))
             throw new ShapeMismatchException("conv2d", $"bias {TensorException.Fmt(bias.Shape)} does not match {g.O} output channels");
         Tensor xc, wc, bc = null!;
-        using (GradMode.NoGrad()) { xc = Layout.Compact(x); wc = Layout.Compact(w); if (bias != null) bc = Layout.Compact(bias); }
+        using (GradMode.NoGrad()) { xc = ShapeOps.Compact(x); wc = ShapeOps.Compact(w); if (bias != null) bc = ShapeOps.Compact(bias); }
         var y = Tensor.Empty(be, [g.N, g.O, g.OH, g.OW]);
         be.Conv2dForward(g, xc.Storage, wc.Storage, bias == null ? null : bc.Storage, y.Storage);
         Node.Record(y, OpKind.Conv2d, bias == null ? [xc, wc] : [xc, wc, bc], new ConvState(g, bias != null, Transposed: false));
@@ -55,7 +58,7 @@ public static class Convolution
         var x = node.Inputs[0];
         var w = node.Inputs[1];
         var be = gy.Backend;
-        var gyc = Layout.Compact(gy);
+        var gyc = ShapeOps.Compact(gy);
         var grads = new Tensor?[node.Inputs.Length];
         if (node.NeedsGrad[0])
         {
@@ -97,13 +100,13 @@ public static class Convolution
         if (bias != null && (bias.Rank != 1 || bias.Shape[0] != cout))
             throw new ShapeMismatchException(op, $"bias {TensorException.Fmt(bias.Shape)} does not match {cout} output channels");
         Tensor xc, wc, bc = null!;
-        using (GradMode.NoGrad()) { xc = Layout.Compact(x); wc = Layout.Compact(w); if (bias != null) bc = Layout.Compact(bias); }
+        using (GradMode.NoGrad()) { xc = ShapeOps.Compact(x); wc = ShapeOps.Compact(w); if (bias != null) bc = ShapeOps.Compact(bias); }
         var y = Tensor.Empty(be, [g.N, cout, oh, ow]);
         be.Conv2dBackwardInput(g, xc.Storage, wc.Storage, y.Storage, accumulate: false);
         if (bias != null)
             using (GradMode.NoGrad())
             {
-                var yb = Elementwise.Add(y, Layout.Reshape(bc, 1, cout, 1, 1));
+                var yb = Elementwise.Add(y, ShapeOps.Reshape(bc, 1, cout, 1, 1));
                 y.Dispose();
                 y = yb;
             }

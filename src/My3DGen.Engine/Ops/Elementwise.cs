@@ -1,32 +1,34 @@
 // Unary and binary elementwise ops (binary ones broadcast like NumPy), forward and backward side by side.
 // Broadcast gradients are summed back to the operand's shape with SumTo.
+using My3DGen.Kernels;
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Tensors;
 
 namespace My3DGen.Engine.Ops;
 
+/// <summary>Unary and broadcasting binary elementwise ops with autograd.</summary>
 public static class Elementwise
 {
     sealed record UnaryState(UnaryOp Op, float A, float B);
 
-    static OpKind KindOf(UnaryOp op) => op switch
-    {
-        UnaryOp.Neg => OpKind.Neg, UnaryOp.Exp => OpKind.Exp, UnaryOp.Log => OpKind.Log, UnaryOp.Sqrt => OpKind.Sqrt,
-        UnaryOp.Rsqrt => OpKind.Rsqrt, UnaryOp.Abs => OpKind.Abs, UnaryOp.Relu => OpKind.Relu, UnaryOp.LeakyRelu => OpKind.LeakyRelu,
-        UnaryOp.Softplus => OpKind.Softplus, UnaryOp.Sigmoid => OpKind.Sigmoid, UnaryOp.Tanh => OpKind.Tanh,
-        UnaryOp.Clamp => OpKind.Clamp, UnaryOp.PowScalar => OpKind.PowScalar, UnaryOp.Affine => OpKind.Affine,
-        _ => throw new ArgumentOutOfRangeException(nameof(op)),
-    };
+    /// <summary>The OpKind of each unary operator: the member of the same name (type initialisation fails
+    /// when an operator has none, so a new operator needs only its OpKind member).</summary>
+    static readonly OpKind[] UnaryKinds = Enum.GetValues<UnaryOp>().Select(op => Enum.Parse<OpKind>(op.ToString())).ToArray();
 
-    static OpKind KindOf(BinaryOp op) => op switch
+    /// <summary>The tensor-level op of a unary operator (OpTable registers one row per operator).</summary>
+    internal static OpKind KindOf(UnaryOp op) =>
+        (uint)op < (uint)UnaryKinds.Length ? UnaryKinds[(int)op] : throw new ArgumentOutOfRangeException(nameof(op));
+
+    /// <summary>The tensor-level op of a binary operator.</summary>
+    internal static OpKind KindOf(BinaryOp op) => op switch
     {
         BinaryOp.Add => OpKind.Add, BinaryOp.Sub => OpKind.Sub, BinaryOp.Mul => OpKind.Mul, BinaryOp.Div => OpKind.Div,
         BinaryOp.Pow => OpKind.Pow, BinaryOp.Maximum => OpKind.Maximum, BinaryOp.Minimum => OpKind.Minimum,
         _ => throw new ArgumentOutOfRangeException(nameof(op)),
     };
 
-    /// <summary>y = f(x) elementwise; parameters a, b as defined in <see cref="ScalarMath"/>.</summary>
+    /// <summary>y = f(x) elementwise; parameters a, b as defined per operator on <see cref="UnaryOp"/>.</summary>
     public static Tensor Unary(UnaryOp op, Tensor x, float a = 0f, float b = 0f)
     {
         string name = KindOf(op).ToString();
@@ -127,9 +129,14 @@ public static class Elementwise
         return s.Reshape(shape);
     }
 
+    /// <summary>a + b (broadcasting).</summary>
     public static Tensor Add(Tensor a, Tensor b) => Binary(BinaryOp.Add, a, b);
+    /// <summary>a − b (broadcasting).</summary>
     public static Tensor Sub(Tensor a, Tensor b) => Binary(BinaryOp.Sub, a, b);
+    /// <summary>a · b (broadcasting).</summary>
     public static Tensor Mul(Tensor a, Tensor b) => Binary(BinaryOp.Mul, a, b);
+    /// <summary>a / b (broadcasting).</summary>
     public static Tensor Div(Tensor a, Tensor b) => Binary(BinaryOp.Div, a, b);
+    /// <summary>−x.</summary>
     public static Tensor Neg(Tensor x) => Unary(UnaryOp.Neg, x);
 }

@@ -4,6 +4,7 @@ using My3DGen.Engine.Tensors;
 
 namespace My3DGen.Engine.Ops;
 
+/// <summary>Gathering rows along an axis (index select) with autograd.</summary>
 public static class Indexing
 {
     sealed record SelectState(int Axis, int Outer, int AxisLength, int Inner, int Count);
@@ -26,7 +27,7 @@ public static class Indexing
         int outer = x.Shape.Take(axis).Aggregate(1, (p, q) => p * q);
         int inner = x.Shape.Skip(axis + 1).Aggregate(1, (p, q) => p * q);
         Tensor xc, ic;
-        using (GradMode.NoGrad()) { xc = Layout.Compact(x); ic = Layout.Compact(indices); }
+        using (GradMode.NoGrad()) { xc = ShapeOps.Compact(x); ic = ShapeOps.Compact(indices); }
         var shape = (int[])x.Shape.Clone(); shape[axis] = idx.Length;
         var y = Tensor.Empty(be, shape);
         if (y.Numel > 0) be.IndexSelect(xc.Storage, outer, len, inner, ic.Storage, idx.Length, y.Storage);
@@ -40,7 +41,7 @@ public static class Indexing
         var s = node.State<SelectState>();
         var x = node.Inputs[0];
         var gx = Tensor.Zeros(gy.Backend, x.Shape);
-        var gyc = Layout.Compact(gy);
+        var gyc = ShapeOps.Compact(gy);
         if (gy.Numel > 0) gy.Backend.IndexAdd(gyc.Storage, s.Outer, s.AxisLength, s.Inner, node.Inputs[1].Storage, s.Count, gx.Storage);
         return [gx, null];
     }

@@ -1,11 +1,13 @@
 // Matrix multiplication (2-D and batched 3-D, with a shared right operand) on the backend GEMM.
 // Transposed views are passed to GEMM as transposes instead of being copied.
+using My3DGen.Kernels;
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Tensors;
 
 namespace My3DGen.Engine.Ops;
 
+/// <summary>Matrix products with autograd.</summary>
 public static class LinearAlgebra
 {
     /// <summary>A GEMM operand: storage, offset, leading dimension, transpose flag and batch stride.</summary>
@@ -29,7 +31,7 @@ public static class LinearAlgebra
             int ld = cols == 1 ? rows : sc;
             if (ld >= rows) return new Operand(t, t.Offset, ld, true, bs);
         }
-        var c = Layout.Compact(t);
+        var c = ShapeOps.Compact(t);
         return new Operand(c, 0, cols, false, r == 3 ? rows * cols : 0);
     }
 
@@ -51,10 +53,10 @@ public static class LinearAlgebra
         if (y.Numel > 0)
         {
             if (K == 0) be.Fill(y.Storage, 0, y.Numel, 0f);
-            else be.Gemm(new GemmArgs(oa.Trans, ob.Trans, M, N, K, 1f,
-                oa.Source.Storage, oa.Offset, oa.Ld, oa.BatchStride,
-                ob.Source.Storage, ob.Offset, ob.Ld, b.Rank == 3 ? ob.BatchStride : 0,
-                0f, y.Storage, 0, N, M * N, batch));
+            else be.Gemm(GemmParams.Create(oa.Trans, ob.Trans, M, N, K, 1f,
+                oa.Offset, oa.Ld, oa.BatchStride,
+                ob.Offset, ob.Ld, b.Rank == 3 ? ob.BatchStride : 0,
+                0f, 0, N, M * N, batch), oa.Source.Storage, ob.Source.Storage, y.Storage);
         }
         Node.Record(y, OpKind.MatMul, [a, b]);
         return y;
@@ -65,17 +67,17 @@ public static class LinearAlgebra
         var a = node.Inputs[0];
         var b = node.Inputs[1];
         Tensor? ga = null, gb = null;
-        if (node.NeedsGrad[0]) ga = MatMul(gy, Layout.Transpose(b, -1, -2));
+        if (node.NeedsGrad[0]) ga = MatMul(gy, ShapeOps.Transpose(b, -1, -2));
         if (node.NeedsGrad[1])
         {
             if (a.Rank == 3 && b.Rank == 2)
             {
                 // Shared right operand: sum over the batch, i.e. (a flattened to [B·M, K])ᵀ @ (gy flattened).
-                var af = Layout.Reshape(a, -1, a.Shape[^1]);
-                var gf = Layout.Reshape(gy, -1, gy.Shape[^1]);
-                gb = MatMul(Layout.Transpose(af, 0, 1), gf);
+                var af = ShapeOps.Reshape(a, -1, a.Shape[^1]);
+                var gf = ShapeOps.Reshape(gy, -1, gy.Shape[^1]);
+                gb = MatMul(ShapeOps.Transpose(af, 0, 1), gf);
             }
-            else gb = MatMul(Layout.Transpose(a, -1, -2), gy);
+            else gb = MatMul(ShapeOps.Transpose(a, -1, -2), gy);
         }
         return [ga, gb];
     }

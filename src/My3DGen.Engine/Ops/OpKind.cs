@@ -2,18 +2,91 @@
 // backend primitive), a plain reference and a test case; a coverage test enforces this.
 namespace My3DGen.Engine.Ops;
 
+/// <summary>Every tensor-level op (the autograd record of what produced a tensor).</summary>
 public enum OpKind
 {
-    // unary elementwise
-    Neg, Exp, Log, Sqrt, Rsqrt, Abs, Relu, LeakyRelu, Softplus, Sigmoid, Tanh, Clamp, PowScalar, Affine,
+    // unary elementwise (one per UnaryOp, same name)
+    /// <summary>−x.</summary>
+    Neg,
+    /// <summary>eˣ.</summary>
+    Exp,
+    /// <summary>ln x.</summary>
+    Log,
+    /// <summary>√x.</summary>
+    Sqrt,
+    /// <summary>1/√x.</summary>
+    Rsqrt,
+    /// <summary>|x|.</summary>
+    Abs,
+    /// <summary>max(x, 0).</summary>
+    Relu,
+    /// <summary>leaky ReLU.</summary>
+    LeakyRelu,
+    /// <summary>softplus.</summary>
+    Softplus,
+    /// <summary>logistic sigmoid.</summary>
+    Sigmoid,
+    /// <summary>tanh.</summary>
+    Tanh,
+    /// <summary>clamp to [a, b].</summary>
+    Clamp,
+    /// <summary>x to a scalar power.</summary>
+    PowScalar,
+    /// <summary>a·x + b.</summary>
+    Affine,
+    /// <summary>sin x.</summary>
+    Sin,
     // binary elementwise (broadcasting)
-    Add, Sub, Mul, Div, Pow, Maximum, Minimum,
+    /// <summary>a + b.</summary>
+    Add,
+    /// <summary>a − b.</summary>
+    Sub,
+    /// <summary>a · b.</summary>
+    Mul,
+    /// <summary>a / b.</summary>
+    Div,
+    /// <summary>a^b.</summary>
+    Pow,
+    /// <summary>max(a, b).</summary>
+    Maximum,
+    /// <summary>min(a, b).</summary>
+    Minimum,
     // reductions
-    Sum, Mean, Max,
+    /// <summary>sum over axes.</summary>
+    Sum,
+    /// <summary>mean over axes.</summary>
+    Mean,
+    /// <summary>max over axes.</summary>
+    Max,
     // linear algebra and convolution
-    MatMul, Conv2d, ConvTranspose2d,
-    // layout
-    Reshape, Permute, Slice, Concat, Pad, Expand, Contiguous,
+    /// <summary>(batched) matrix product.</summary>
+    MatMul,
+    /// <summary>2-D convolution.</summary>
+    Conv2d,
+    /// <summary>2-D transposed convolution.</summary>
+    ConvTranspose2d,
+    // shape ops
+    /// <summary>new shape, same elements.</summary>
+    Reshape,
+    /// <summary>axis reorder.</summary>
+    Permute,
+    /// <summary>strided range along an axis.</summary>
+    Slice,
+    /// <summary>concatenation along an axis.</summary>
+    Concat,
+    /// <summary>zero padding / cropping.</summary>
+    Pad,
+    /// <summary>broadcast to a larger shape.</summary>
+    Expand,
+    /// <summary>dense copy.</summary>
+    Contiguous,
     // indexing, resampling, pooling
-    IndexSelect, ResizeBilinear, AvgPool2d, MaxPool2d,
+    /// <summary>gather along an axis.</summary>
+    IndexSelect,
+    /// <summary>bilinear resize.</summary>
+    ResizeBilinear,
+    /// <summary>average pooling.</summary>
+    AvgPool2d,
+    /// <summary>max pooling.</summary>
+    MaxPool2d,
 }

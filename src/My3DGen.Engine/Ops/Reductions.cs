@@ -1,18 +1,23 @@
 // Reductions over any set of axes (sum, mean, max). Reduced axes are permuted last and the
 // backend reduces the inner dimension; gradients broadcast back over the reduced axes.
+using My3DGen.Kernels;
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Tensors;
 
 namespace My3DGen.Engine.Ops;
 
+/// <summary>Sum, mean and max over axes with autograd.</summary>
 public static class Reductions
 {
     sealed record ReduceState(int[] InputShape, int[] KeptShape, int Count);
 
+    /// <summary>Σ over <paramref name="axes"/> (all when null).</summary>
     public static Tensor Sum(Tensor x, int[]? axes = null, bool keepDim = false) => Reduce(OpKind.Sum, ReduceOp.Sum, x, axes, keepDim);
+    /// <summary>max over <paramref name="axes"/> (all when null).</summary>
     public static Tensor Max(Tensor x, int[]? axes = null, bool keepDim = false) => Reduce(OpKind.Max, ReduceOp.Max, x, axes, keepDim);
 
+    /// <summary>Mean over <paramref name="axes"/> (all when null).</summary>
     public static Tensor Mean(Tensor x, int[]? axes = null, bool keepDim = false)
     {
         var st = StateFor(x, axes, "mean");
@@ -51,7 +56,7 @@ public static class Reductions
         var keptAxes = Enumerable.Range(0, x.Rank).Where(a => !ax.Contains(a)).ToArray();
         Tensor arranged;
         using (GradMode.NoGrad())
-            arranged = Layout.Compact(Layout.Permute(x, keptAxes.Concat(ax).ToArray()));
+            arranged = ShapeOps.Compact(ShapeOps.Permute(x, keptAxes.Concat(ax).ToArray()));
         int outer = (int)keptAxes.Aggregate(1L, (p, a) => p * x.Shape[a]);
         var outShape = keepDim ? st.KeptShape : keptAxes.Select(a => x.Shape[a]).ToArray();
         var y = Tensor.Empty(be, outShape);
@@ -64,13 +69,13 @@ public static class Reductions
     internal static Tensor?[] SumBackward(Node node, Tensor gy)
     {
         var s = node.State<ReduceState>();
-        return [Layout.Contiguous(Layout.Expand(Layout.Reshape(gy, s.KeptShape), s.InputShape), forceCopy: true)];
+        return [ShapeOps.Contiguous(ShapeOps.Expand(ShapeOps.Reshape(gy, s.KeptShape), s.InputShape), forceCopy: true)];
     }
 
     internal static Tensor?[] MeanBackward(Node node, Tensor gy)
     {
         var s = node.State<ReduceState>();
-        var g = Elementwise.Unary(UnaryOp.Affine, Layout.Contiguous(Layout.Expand(Layout.Reshape(gy, s.KeptShape), s.InputShape)), 1f / Math.Max(1, s.Count), 0f);
+        var g = Elementwise.Unary(UnaryOp.Affine, ShapeOps.Contiguous(ShapeOps.Expand(ShapeOps.Reshape(gy, s.KeptShape), s.InputShape)), 1f / Math.Max(1, s.Count), 0f);
         return [g];
     }
 
@@ -79,14 +84,14 @@ public static class Reductions
     {
         var s = node.State<ReduceState>();
         var x = node.Inputs[0];
-        var yb = Layout.Expand(Layout.Reshape(node.Output, s.KeptShape), s.InputShape);
+        var yb = ShapeOps.Expand(ShapeOps.Reshape(node.Output, s.KeptShape), s.InputShape);
         var ones = Tensor.Ones(x.Backend, s.InputShape);
         // below = 1 where y - x > 0 (not a maximum); mask = 1 - below.
         var below = Elementwise.StepMask(Elementwise.Sub(yb, x), ones);
         var mask = Elementwise.Sub(ones, below);
         var axes = Enumerable.Range(0, s.InputShape.Length).Where(a => s.KeptShape[a] == 1 && s.InputShape[a] != 1).ToArray();
         var ties = Sum(mask, axes, keepDim: true);
-        var share = Elementwise.Div(Layout.Reshape(gy, s.KeptShape), ties);
+        var share = Elementwise.Div(ShapeOps.Reshape(gy, s.KeptShape), ties);
         return [Elementwise.Mul(mask, share)];
     }
 }

@@ -5,6 +5,7 @@ using My3DGen.Engine.Tensors;
 
 namespace My3DGen.Engine.Ops;
 
+/// <summary>Bilinear resizing (optionally antialiased) with autograd.</summary>
 public static class Resampling
 {
     sealed record ResizeState(int[] InputShape, bool AlignCorners, bool Antialias);
@@ -18,9 +19,9 @@ public static class Resampling
         if (outH <= 0 || outW <= 0) throw new ShapeMismatchException(op, $"output size {outH}x{outW} must be positive");
         int n = x.Shape[0], c = x.Shape[1], h = x.Shape[2], w = x.Shape[3];
         Tensor xc;
-        using (GradMode.NoGrad()) xc = Layout.Compact(x);
+        using (GradMode.NoGrad()) xc = ShapeOps.Compact(x);
         var y = Apply(xc, n * c, h, w, outH, outW, alignCorners, antialias, transpose: false);
-        var yy = Layout.Reshape(y, n, c, outH, outW);
+        var yy = ShapeOps.Reshape(y, n, c, outH, outW);
         Node.Record(yy, OpKind.ResizeBilinear, [xc], new ResizeState(x.Shape, alignCorners, antialias));
         return yy;
     }
@@ -56,8 +57,8 @@ public static class Resampling
     {
         var s = node.State<ResizeState>();
         int n = s.InputShape[0], c = s.InputShape[1], h = s.InputShape[2], w = s.InputShape[3];
-        var gyc = Layout.Compact(gy);
+        var gyc = ShapeOps.Compact(gy);
         var g = Apply(gyc, n * c, gy.Shape[2], gy.Shape[3], h, w, s.AlignCorners, s.Antialias, transpose: true);
-        return [Layout.Reshape(g, s.InputShape)];
+        return [ShapeOps.Reshape(g, s.InputShape)];
     }
 }

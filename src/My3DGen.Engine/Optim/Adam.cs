@@ -1,5 +1,6 @@
 // Adam with PyTorch's exact update rule (bias-corrected step size, eps added after the
 // bias-corrected sqrt), running on the parameters' backend. State can be saved for checkpoints.
+using My3DGen.Kernels;
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Tensors;
 
@@ -10,14 +11,20 @@ public sealed class Adam : IDisposable
 {
     readonly Tensor[] _params;
     readonly Tensor[] _m, _v;
+    /// <summary>Step size (may change between steps).</summary>
     public float LearningRate { get; set; }
+    /// <summary>Decay of the first moment.</summary>
     public float Beta1 { get; }
+    /// <summary>Decay of the second moment.</summary>
     public float Beta2 { get; }
+    /// <summary>Added to the corrected √v.</summary>
     public float Eps { get; }
+    /// <summary>L2 penalty added to the gradient.</summary>
     public float WeightDecay { get; }
     /// <summary>Number of steps taken so far (PyTorch's state['step']).</summary>
     public int StepCount { get; private set; }
 
+    /// <summary>Adam over <paramref name="parameters"/> with PyTorch's defaults.</summary>
     public Adam(IEnumerable<Tensor> parameters, float lr = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float eps = 1e-8f, float weightDecay = 0f)
     {
         _params = parameters.ToArray();
@@ -29,13 +36,14 @@ public sealed class Adam : IDisposable
         _v = _params.Select(p => Tensor.Zeros(p.Backend, p.Shape)).ToArray();
     }
 
+    /// <summary>The optimised tensors.</summary>
     public IReadOnlyList<Tensor> Parameters => _params;
 
     /// <summary>Updates every parameter that has a gradient. Parameters must be contiguous at offset 0.</summary>
     public void Step()
     {
         StepCount++;
-        var args = new AdamArgs(LearningRate, Beta1, Beta2, Eps, WeightDecay, StepCount);
+        var args = AdamParams.Create(LearningRate, Beta1, Beta2, Eps, WeightDecay, StepCount);
         for (int i = 0; i < _params.Length; i++)
         {
             var p = _params[i];
@@ -69,6 +77,7 @@ public sealed class Adam : IDisposable
         }
     }
 
+    /// <summary>Frees the moment buffers.</summary>
     public void Dispose()
     {
         foreach (var t in _m) t.Dispose();

@@ -2,4 +2,11 @@
 // (gather/index-select, pooling argmax) and is stored bit-for-bit in the same 4-byte buffers.
 namespace My3DGen.Engine.Tensors;
 
-public enum DType { Float32, Int32 }
+/// <summary>Element type of a tensor.</summary>
+public enum DType
+{
+    /// <summary>32-bit float.</summary>
+    Float32,
+    /// <summary>32-bit signed integer (stored bit for bit in a float storage).</summary>
+    Int32,
+}

@@ -1,7 +1,7 @@
 // Shape arithmetic shared by the ops: element counts, contiguous strides, broadcasting, axis normalisation.
 namespace My3DGen.Engine.Tensors;
 
-public static class ShapeUtil
+internal static class ShapeUtil
 {
     public static long Numel(ReadOnlySpan<int> shape)
     {

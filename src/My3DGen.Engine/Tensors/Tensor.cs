@@ -16,6 +16,7 @@ public sealed partial class Tensor : IDisposable
     public int[] Strides { get; }
     /// <summary>Element offset of the first element inside the storage.</summary>
     public int Offset { get; }
+    /// <summary>Element type.</summary>
     public DType DType { get; }
     /// <summary>Optional name used in error messages (e.g. the state-dict key of a weight).</summary>
     public string? Name { get; set; }
@@ -32,9 +33,13 @@ public sealed partial class Tensor : IDisposable
         TensorScope.Track(this);
     }
 
+    /// <summary>The backend holding the data.</summary>
     public IBackend Backend => Storage.Backend;
+    /// <summary>Number of axes.</summary>
     public int Rank => Shape.Length;
+    /// <summary>Number of elements.</summary>
     public long Numel => ShapeUtil.Numel(Shape);
+    /// <summary>True once disposed.</summary>
     public bool IsDisposed => _disposed;
     /// <summary>True for tensors created by the user rather than by an op.</summary>
     public bool IsLeaf => GradFn == null;
@@ -53,8 +58,10 @@ public sealed partial class Tensor : IDisposable
 
     internal void MarkRequiresGrad() => _requiresGrad = true;
 
+    /// <summary>Length of <paramref name="axis"/> (negative counts from the end).</summary>
     public int Size(int axis) => Shape[ShapeUtil.NormalizeAxis("size", axis, Rank)];
 
+    /// <summary>True when the elements are dense in row-major order.</summary>
     public bool IsContiguous
     {
         get
@@ -69,6 +76,7 @@ public sealed partial class Tensor : IDisposable
         }
     }
 
+    /// <summary>Shape, dtype and backend.</summary>
     public override string ToString() => $"Tensor{TensorException.Fmt(Shape)} {DType} on {Backend.Name}" + (Name != null ? $" '{Name}'" : "");
 
     /// <summary>Throws a typed error when the tensor was disposed.</summary>
@@ -93,6 +101,7 @@ public sealed partial class Tensor : IDisposable
         return KernelView.Create(shape, st, Offset);
     }
 
+    /// <summary>Releases this tensor's reference to its storage.</summary>
     public void Dispose()
     {
         if (_disposed) return;
@@ -111,6 +120,7 @@ public sealed partial class Tensor : IDisposable
         return new Tensor(st, (int[])shape.Clone(), ShapeUtil.ContiguousStrides(shape), 0, dtype);
     }
 
+    /// <summary>A tensor of <paramref name="shape"/> filled with <paramref name="value"/>.</summary>
     public static Tensor Full(IBackend backend, int[] shape, float value)
     {
         var t = Empty(backend, shape);
@@ -118,10 +128,14 @@ public sealed partial class Tensor : IDisposable
         return t;
     }
 
+    /// <summary>A tensor of zeros.</summary>
     public static Tensor Zeros(IBackend backend, params int[] shape) => Full(backend, shape, 0f);
+    /// <summary>A tensor of ones.</summary>
     public static Tensor Ones(IBackend backend, params int[] shape) => Full(backend, shape, 1f);
+    /// <summary>A rank-0 tensor.</summary>
     public static Tensor Scalar(IBackend backend, float value) => Full(backend, [], value);
 
+    /// <summary>Uploads float data with the given shape.</summary>
     public static Tensor FromArray(IBackend backend, ReadOnlySpan<float> data, params int[] shape)
     {
         if (ShapeUtil.Numel(shape) != data.Length)
@@ -131,6 +145,7 @@ public sealed partial class Tensor : IDisposable
         return t;
     }
 
+    /// <summary>Uploads int32 data with the given shape.</summary>
     public static Tensor FromInts(IBackend backend, ReadOnlySpan<int> data, params int[] shape)
     {
         if (ShapeUtil.Numel(shape) != data.Length)
@@ -172,6 +187,7 @@ public sealed partial class Tensor : IDisposable
         return dst;
     }
 
+    /// <summary>Downloads an int32 tensor.</summary>
     public int[] ToIntArray()
     {
         if (DType != DType.Int32) throw new DTypeMismatchException("to_int_array", $"tensor is {DType}, not Int32");

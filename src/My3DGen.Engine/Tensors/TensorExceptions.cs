@@ -5,7 +5,9 @@ namespace My3DGen.Engine.Tensors;
 /// <summary>Base class for errors raised by tensor operations.</summary>
 public class TensorException : Exception
 {
+    /// <summary>The op that failed.</summary>
     public string Op { get; }
+    /// <summary>An error in <paramref name="op"/>.</summary>
     public TensorException(string op, string message) : base($"{op}: {message}") { Op = op; }
 
     internal static string Fmt(IReadOnlyList<int> shape) => "[" + string.Join(",", shape) + "]";

@@ -81,7 +81,7 @@ public sealed class Lpips : IDisposable
         if (x.Rank != 4 || x.Shape[1] != 3 || !x.Shape.SequenceEqual(y.Shape))
             throw new ShapeMismatchException("lpips", $"expects two [N,3,H,W] images of equal shape, got [{string.Join(",", x.Shape)}] and [{string.Join(",", y.Shape)}]");
         int n = x.Shape[0];
-        var h = (Layout.Concat([x, y], 0) - _shift) * _invScale;
+        var h = (ShapeOps.Concat([x, y], 0) - _shift) * _invScale;
         Tensor? total = null;
         int tap = 0;
         foreach (var step in LpipsBackbone.Steps(Net))

@@ -41,8 +41,8 @@ public sealed class ImportanceRenderer(Eg3dConfig cfg, OsgDecoder decoder)
             feats.Add(part[0]);
             depthParts.Add(part[1]);
         }
-        var features = feats.Count == 1 ? feats[0] : Layout.Concat(feats, 1);
-        var depth = depthParts.Count == 1 ? depthParts[0] : Layout.Concat(depthParts, 1);
+        var features = feats.Count == 1 ? feats[0] : ShapeOps.Concat(feats, 1);
+        var depth = depthParts.Count == 1 ? depthParts[0] : ShapeOps.Concat(depthParts, 1);
         return (features, depth.Clamp(gmin, gmax));
     }
 
@@ -83,8 +83,8 @@ public sealed class ImportanceRenderer(Eg3dConfig cfg, OsgDecoder decoder)
         var be = planes.Rows.Backend;
         var ids = Tensor.FromInts(be, order, order.Length);
         int c = coarse.Decoded.Rgb.Shape[2];
-        var rgbAll = Indexing.IndexSelect(Layout.Concat([coarse.Decoded.Rgb.Reshape(rc * d, c), fine.Decoded.Rgb.Reshape(rc * di, c)], 0), 0, ids);
-        var sigAll = Indexing.IndexSelect(Layout.Concat([coarse.Decoded.Sigma.Reshape(rc * d, 1), fine.Decoded.Sigma.Reshape(rc * di, 1)], 0), 0, ids);
+        var rgbAll = Indexing.IndexSelect(ShapeOps.Concat([coarse.Decoded.Rgb.Reshape(rc * d, c), fine.Decoded.Rgb.Reshape(rc * di, c)], 0), 0, ids);
+        var sigAll = Indexing.IndexSelect(ShapeOps.Concat([coarse.Decoded.Sigma.Reshape(rc * d, 1), fine.Decoded.Sigma.Reshape(rc * di, 1)], 0), 0, ids);
         // Clamped later against the range of all chunks (EG3D clamps to the min/max of the whole depth tensor).
         var final = RayMarcher.March(rgbAll.Reshape(n, count, k, c), sigAll.Reshape(n, count, k, 1), all, rk.WhiteBack, (float.MinValue, float.MaxValue));
         if (trace != null) trace.Final = final;

@@ -42,7 +42,7 @@ public sealed class MappingNetwork
         if (_cfg.Rendering.CGenConditioningZero) c = Tensor.Zeros(c.Backend, c.Shape);
         if (_cfg.Rendering.CScale != 1f) c = c * _cfg.Rendering.CScale;
         var e = Embed.Forward(c);
-        var x = Layout.Concat([Normalize2ndMoment(z), Normalize2ndMoment(e)], 1);
+        var x = ShapeOps.Concat([Normalize2ndMoment(z), Normalize2ndMoment(e)], 1);
         var outs = new Tensor[Layers.Count];
         for (int i = 0; i < Layers.Count; i++) outs[i] = x = Layers[i].Forward(x);
         trace?.Invoke(new Trace(e, outs));
@@ -52,6 +52,6 @@ public sealed class MappingNetwork
         int cut = Math.Clamp(cutoff ?? numWs, 0, numWs);
         var avg = WAvg.Reshape(1, 1, _cfg.WDim);
         var truncated = (ws.Slice(1, 0, cut) - avg) * psi + avg;
-        return cut == numWs ? truncated : Layout.Concat([truncated, ws.Slice(1, cut, numWs - cut)], 1);
+        return cut == numWs ? truncated : ShapeOps.Concat([truncated, ws.Slice(1, cut, numWs - cut)], 1);
     }
 }

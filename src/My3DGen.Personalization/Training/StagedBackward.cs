@@ -41,7 +41,7 @@ public static class StagedBackward
             for (int start = 0, k = 0; start < m; start += RaysPerChunk, k++)
                 chunks.Add(RenderChunk(gen, flat, rays, start, Math.Min(RaysPerChunk, m - start), deterministic, seed, k));
         }
-        var features = Layout.Concat(chunks, 1);                                  // [1, M, C]
+        var features = ShapeOps.Concat(chunks, 1);                                  // [1, M, C]
         var featureLeaf = features.Permute(0, 2, 1).Reshape(1, features.Shape[2], neuralResolution, neuralResolution).Contiguous(forceCopy: true);
         featureLeaf.RequiresGrad = true;
 

@@ -1,6 +1,7 @@
 // Correctness of SimdGemm against the double-accumulating naive reference: odd sizes and tails, all transpose
 // combinations, alpha/beta rules (beta == 0 ignores NaN in C), padded leading dimensions, batched strides, every
 // micro-kernel the CPU supports and the single-threaded path. Tolerance: 1e-4·sqrt(K)·max(1,|alpha|) for unit-range data.
+using My3DGen.Kernels;
 using My3DGen.Engine.Backends.Cpu;
 
 namespace My3DGen.Engine.Tests.Cpu;
@@ -50,7 +51,7 @@ public class SimdGemmTests
             var c = Enumerable.Repeat(float.NaN, M * N).ToArray();
             var expected = new float[M * N];
             SimdGemm.Gemm(false, false, M, N, K, 1f, a, K, b, N, 0f, c, N);
-            SimdGemmReference.GemmReference(false, false, M, N, K, 1f, a, K, b, N, 0f, expected, N);
+            Reference(false, false, M, N, K, 1f, a, K, b, N, 0f, expected, N);
             Assert.That(c.All(float.IsFinite), Is.True);
             Assert.That(CpuTestData.MaxAbsDiff(c, expected), Is.LessThanOrEqualTo(1e-4 * Math.Sqrt(K)));
         }
@@ -68,7 +69,7 @@ public class SimdGemmTests
         var expected = (float[])c.Clone();
         SimdGemm.GemmBatched(false, false, M, N, K, 1.25f, a, K, strideA, b, N, 0, 0.5f, c, N, strideC, batch);
         for (int i = 0; i < batch; i++)
-            SimdGemmReference.GemmReference(false, false, M, N, K, 1.25f, a.AsSpan((int)(i * strideA)), K, b, N, 0.5f,
+            Reference(false, false, M, N, K, 1.25f, a.AsSpan((int)(i * strideA)), K, b, N, 0.5f,
                 expected.AsSpan((int)(i * strideC)), N);
         Assert.That(CpuTestData.MaxAbsDiff(c, expected), Is.LessThanOrEqualTo(1.25e-4 * Math.Sqrt(K)));
     }
@@ -84,27 +85,27 @@ public class SimdGemmTests
         var expected = new float[batch * M * N];
         SimdGemm.GemmBatched(true, true, M, N, K, 1f, a, M, K * M, b, K, N * K, 0f, c, N, M * N, batch);
         for (int i = 0; i < batch; i++)
-            SimdGemmReference.GemmReference(true, true, M, N, K, 1f, a.AsSpan(i * K * M), M, b.AsSpan(i * N * K), K, 0f,
+            Reference(true, true, M, N, K, 1f, a.AsSpan(i * K * M), M, b.AsSpan(i * N * K), K, 0f,
                 expected.AsSpan(i * M * N), N);
         Assert.That(CpuTestData.MaxAbsDiff(c, expected), Is.LessThanOrEqualTo(1e-4 * Math.Sqrt(K)));
     }
 
     private static IEnumerable<TestCaseData> Kernels() =>
-        GemmMicroKernel.Supported().Select(k => new TestCaseData(k.Name).SetArgDisplayNames(k.Name));
+        SimdGemmMicroKernel.Supported().Select(k => new TestCaseData(k.Name).SetArgDisplayNames(k.Name));
 
     [TestCaseSource(nameof(Kernels))]
     public void EveryMicroKernelMatchesReference(string kernelName)
     {
-        var saved = GemmMicroKernel.Active;
+        var saved = SimdGemmMicroKernel.Active;
         try
         {
-            GemmMicroKernel.Active = GemmMicroKernel.Supported().Single(k => k.Name == kernelName);
+            SimdGemmMicroKernel.Active = SimdGemmMicroKernel.Supported().Single(k => k.Name == kernelName);
             foreach (var (M, N, K) in new[] { (33, 65, 17), (100, 70, 300) })
                 foreach (var ta in new[] { false, true })
                     foreach (var tb in new[] { false, true })
                         CheckAgainstReference(M, N, K, ta, tb, alpha: 0.5f, beta: 1f, pad: 1);
         }
-        finally { GemmMicroKernel.Active = saved; }
+        finally { SimdGemmMicroKernel.Active = saved; }
     }
 
     [Test]
@@ -140,11 +141,16 @@ public class SimdGemmTests
         var c = CpuTestData.Uniform(rng, M * ldc);
         var expected = (float[])c.Clone();
         SimdGemm.Gemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc);
-        SimdGemmReference.GemmReference(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, expected, ldc);
+        Reference(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, expected, ldc);
         double tol = 1e-4 * Math.Sqrt(K) * Math.Max(1, Math.Abs(alpha));
         Assert.That(CpuTestData.MaxAbsDiff(c, expected), Is.LessThanOrEqualTo(tol),
             $"M={M} N={N} K={K} tA={transA} tB={transB} alpha={alpha} beta={beta} pad={pad} kernel={SimdGemm.KernelName}");
     }
+
+    /// <summary>The one GEMM reference (kernels/Gemm/GemmReference) for a single unbatched product at offset 0.</summary>
+    private static void Reference(bool transA, bool transB, int M, int N, int K, float alpha, ReadOnlySpan<float> a, int lda,
+        ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc) =>
+        GemmReference.Run(a, b, c, GemmParams.Create(transA, transB, M, N, K, alpha, 0, lda, 0, 0, ldb, 0, beta, 0, ldc, 0));
 }
 
 /// <summary>Shared helpers of the CPU kernel tests: seeded unit-range data and error measures.</summary>

@@ -25,7 +25,7 @@ public abstract partial class IlgpuBackendTests
 
     void CheckConv(ConvGeometry geo, GemmKernelKind kind)
     {
-        var p = ConvParams.Create(geo.N, geo.C, geo.H, geo.W, geo.O, geo.KH, geo.KW, geo.StrideH, geo.StrideW, geo.PadH, geo.PadW, geo.Groups);
+        var p = new ConvGeometry(geo.N, geo.C, geo.H, geo.W, geo.O, geo.KH, geo.KW, geo.StrideH, geo.StrideW, geo.PadH, geo.PadW, geo.Groups);
         int xn = p.N * p.C * p.H * p.W, wn = p.O * p.CPerGroup * p.KH * p.KW, yn = p.N * p.O * p.OH * p.OW;
         var hx = Dev.Rand(xn, 1); var hw = Dev.Rand(wn, 2); var hb = Dev.Rand(p.O, 3); var hgy = Dev.Rand(yn, 4);
         var hgx0 = Dev.Rand(xn, 5); var hgw0 = Dev.Rand(wn, 6);

@@ -1,6 +1,5 @@
-// Elementwise and reduction checks: every unary op and derivative against the engine's ScalarMath,
+// Elementwise and reduction checks: every unary op and derivative against its operator struct (UnaryOperators),
 // every binary op with broadcasting and transposed views, strided copy, fill, sum/max over rows.
-using System.Runtime.InteropServices;
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Backends.Ilgpu;
 using My3DGen.Kernels;
@@ -22,7 +21,7 @@ public abstract partial class IlgpuBackendTests
     };
 
     [Test]
-    public void Unary_AllOpsMatchScalarMath([Values] UnaryOp op)
+    public void Unary_AllOpsMatchOperatorStructs([Values] UnaryOp op)
     {
         var (pa, pb, lo, hi) = UnaryDomain(op);
         const int n = 203, off = 3;
@@ -31,7 +30,7 @@ public abstract partial class IlgpuBackendTests
         var x = B.Up(hx); var y = B.Allocate(n + 5);
         B.Unary(op, x, off, y, 5, n, pa, pb);
         var expected = new float[n];
-        ElementwiseReference.Unary(hx.AsSpan(off, n), expected, v => ScalarMath.Unary(op, v, pa, pb));
+        ElementwiseReference.Unary(hx.AsSpan(off, n), expected, v => UnaryOperators.Apply(op, v, pa, pb));
         var got = new float[n];
         B.Download(y, 5, got);
         Dev.Close(expected, got, 2e-6, 1e-6, $"unary {op}");
@@ -39,18 +38,18 @@ public abstract partial class IlgpuBackendTests
     }
 
     [Test]
-    public void UnaryGrad_AllOpsMatchScalarMath([Values] UnaryOp op)
+    public void UnaryGrad_AllOpsMatchOperatorStructs([Values] UnaryOp op)
     {
         var (pa, pb, lo, hi) = UnaryDomain(op);
         const int n = 157;
         var hx = Dev.Rand(n, 100 + (int)op, lo, hi);
         if (lo < 0) hx[11] = 0f;
-        var hy = hx.Select(v => ScalarMath.Unary(op, v, pa, pb)).ToArray();
+        var hy = hx.Select(v => UnaryOperators.Apply(op, v, pa, pb)).ToArray();
         var hgy = Dev.Rand(n, 200 + (int)op);
         var x = B.Up(hx); var y = B.Up(hy); var gy = B.Up(hgy); var gx = B.Allocate(n);
         B.UnaryGrad(op, x, y, gy, gx, n, pa, pb);
         var expected = new float[n];
-        ElementwiseReference.UnaryGrad(hx, hy, hgy, expected, (xv, yv) => ScalarMath.UnaryDerivative(op, xv, yv, pa, pb));
+        ElementwiseReference.UnaryGrad(hx, hy, hgy, expected, (xv, yv) => UnaryOperators.Derivative(op, xv, yv, pa, pb));
         Dev.Close(expected, B.Down(gx, n), 2e-6, 1e-6, $"unary-grad {op}");
         Release(x, y, gy, gx);
     }
@@ -69,7 +68,7 @@ public abstract partial class IlgpuBackendTests
         B.Binary(op, a, av, b, bv, y, n);
         var expected = new float[n];
         ElementwiseReference.Binary(ha, av, hb, bv, expected,
-            (u, v) => ScalarMath.Binary(op, u, v));
+            (u, v) => BinaryOperators.Apply(op, u, v));
         Dev.Close(expected, B.Down(y, n), 2e-6, 1e-6, $"binary {op}");
         Release(a, b, y);
     }
@@ -122,27 +121,10 @@ public abstract partial class IlgpuBackendTests
                 B.ReduceKernel = kind;
                 B.ReduceLastAxis(op, x, off, outer, inner, y);
                 var expected = new float[outer];
-                ReduceReference.LastAxis(hx.AsSpan(off), outer, inner, (int)op, expected);
+                ReduceReference.LastAxis(hx.AsSpan(off), outer, inner, op, expected);
                 double tol = op == ReduceOp.Sum ? 1e-6 * inner : 0;
                 Dev.Close(expected, B.Down(y, outer), tol, tol, $"reduce {op} {kind} [{outer},{inner}]");
             }
         Release(x, y);
-    }
-
-    [Test]
-    public void OpCodes_MatchEngineEnums()
-    {
-        AssertSameCodes<UnaryOp>(typeof(UnaryCode), UnaryCode.Count);
-        AssertSameCodes<BinaryOp>(typeof(BinaryCode), BinaryCode.Count);
-        AssertSameCodes<ReduceOp>(typeof(ReduceCode), ReduceCode.Count);
-        Assert.That(Marshal.SizeOf<KernelView>(), Is.EqualTo(Marshal.SizeOf<KernelView>()));
-    }
-
-    static void AssertSameCodes<TEnum>(Type codes, int count) where TEnum : struct, Enum
-    {
-        var values = Enum.GetValues<TEnum>();
-        Assert.That(values, Has.Length.EqualTo(count), typeof(TEnum).Name);
-        foreach (var v in values)
-            Assert.That(codes.GetField(v.ToString())?.GetValue(null), Is.EqualTo(Convert.ToInt32(v)), $"{typeof(TEnum).Name}.{v}");
     }
 }

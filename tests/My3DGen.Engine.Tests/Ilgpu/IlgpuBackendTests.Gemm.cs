@@ -36,7 +36,7 @@ public abstract partial class IlgpuBackendTests
     {
         var a = B.Up(Dev.Rand(6, 1)); var b = B.Up(Dev.Rand(6, 2));
         var c = B.Up(Enumerable.Repeat(float.NaN, 4).ToArray());
-        B.Gemm(new GemmArgs(false, false, 2, 2, 3, 1f, a, 0, 3, 0, b, 0, 2, 0, 0f, c, 0, 2, 0));
+        B.Gemm(GemmParams.Create(false, false, 2, 2, 3, 1f, 0, 3, 0, 0, 2, 0, 0f, 0, 2, 0), a, b, c);
         Assert.That(B.Down(c, 4), Has.None.NaN);
         Release(a, b, c);
     }
@@ -51,16 +51,11 @@ public abstract partial class IlgpuBackendTests
         var ha = Dev.Rand(offA + batch * strideA, 10 + m);
         var hb = Dev.Rand(offB + batch * strideB, 20 + n);
         var hc = Dev.Rand(offC + batch * strideC, 30 + k);
-        var p = new GemmParams
-        {
-            TransA = ta ? 1 : 0, TransB = tb ? 1 : 0, M = m, N = n, K = k, Alpha = alpha, Beta = beta,
-            OffsetA = offA, Lda = lda, StrideA = strideA, OffsetB = offB, Ldb = ldb, StrideB = strideB,
-            OffsetC = offC, Ldc = ldc, StrideC = strideC, Batch = batch,
-        };
+        var p = GemmParams.Create(ta, tb, m, n, k, alpha, offA, lda, strideA, offB, ldb, strideB, beta, offC, ldc, strideC, batch);
         var expected = (float[])hc.Clone();
         GemmReference.Run(ha, hb, expected, p);
         var a = B.Up(ha); var b = B.Up(hb); var c = B.Up(hc);
-        B.Gemm(new GemmArgs(ta, tb, m, n, k, alpha, a, offA, lda, strideA, b, offB, ldb, strideB, beta, c, offC, ldc, strideC, batch));
+        B.Gemm(p, a, b, c);
         double tol = 1e-5 * Math.Max(k, 1);
         Dev.Close(expected, B.Down(c, hc.Length), tol, tol, $"gemm {kind} ta={ta} tb={tb} {m}x{n}x{k} b{batch}");
         Release(a, b, c);

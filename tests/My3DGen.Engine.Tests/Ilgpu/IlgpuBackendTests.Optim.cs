@@ -19,7 +19,7 @@ public abstract partial class IlgpuBackendTests
         {
             var hg = Dev.Rand(n, 30 + step);
             B.Upload(hg, g, 0);
-            B.AdamStep(new AdamArgs(lr, b1, b2, eps, weightDecay, step), p, g, m, v, n);
+            B.AdamStep(AdamParams.Create(lr, b1, b2, eps, weightDecay, step), p, g, m, v, n);
             AdamReference.Step(dp, hg.Select(x => (double)x).ToArray(), dm, dv, lr, b1, b2, eps, weightDecay, step);
         }
         Dev.Close(dp.Select(x => (float)x).ToArray(), B.Down(p, n), 1e-5, 1e-6, "adam p");

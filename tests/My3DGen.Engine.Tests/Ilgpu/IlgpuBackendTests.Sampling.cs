@@ -15,7 +15,7 @@ public abstract partial class IlgpuBackendTests
     public void Pool2d_MaxAndAverage_WithGrads(int planes, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw)
     {
         var g = new PoolGeometry(planes, h, w, kh, kw, sh, sw, ph, pw);
-        var p = PoolParams.Create(planes, h, w, kh, kw, sh, sw, ph, pw);
+        var p = new PoolGeometry(planes, h, w, kh, kw, sh, sw, ph, pw);
         var hx = Dev.Rand(p.InCount, 7); var hgy = Dev.Rand(p.OutCount, 8);
         var x = B.Up(hx); var y = B.Allocate(p.OutCount); var am = B.Allocate(p.OutCount);
         var gy = B.Up(hgy); var gx = B.Allocate(p.InCount);

@@ -32,11 +32,23 @@ public sealed class IlgpuPtxCompileTests
         _context?.Dispose();
     }
 
+    /// <summary>Every kernel; a kernel generic over an operator struct is instantiated with every struct
+    /// implementing its constraint (so each operator's formula is compiled for the device).</summary>
     static IEnumerable<MethodInfo> KernelMethods() =>
         typeof(GemmKernels).Assembly.GetTypes()
             .Where(t => t.Name.EndsWith("Kernels", StringComparison.Ordinal))
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static))
-            .Where(m => m.ReturnType == typeof(void));
+            .Where(m => m.ReturnType == typeof(void))
+            .SelectMany(Instantiations);
+
+    static IEnumerable<MethodInfo> Instantiations(MethodInfo m)
+    {
+        if (!m.IsGenericMethodDefinition) return [m];
+        var constraint = m.GetGenericArguments().Single().GetGenericParameterConstraints().Single(c => c.IsInterface);
+        return typeof(GemmKernels).Assembly.GetTypes()
+            .Where(t => t.IsValueType && constraint.IsAssignableFrom(t))
+            .Select(t => m.MakeGenericMethod(t));
+    }
 
     [Test]
     public void EveryKernel_CompilesToPtx()
@@ -46,7 +58,7 @@ public sealed class IlgpuPtxCompileTests
         foreach (var m in methods)
         {
             var ptx = Compile(m);
-            Assert.That(ptx, Does.Contain(".entry"), $"{m.DeclaringType!.Name}.{m.Name}");
+            Assert.That(ptx, Does.Contain(".entry"), $"{m.DeclaringType!.Name}.{m}");
         }
     }
 

@@ -1,5 +1,6 @@
 // The table of op test cases: for every OpKind at least one case with odd shapes, its engine
 // forward and its plain double reference. Forward tests, gradient checks and the coverage test all read it.
+using My3DGen.Kernels;
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Ops;
 using My3DGen.Engine.Tensors;
@@ -57,6 +58,7 @@ public static class OpCases
         yield return U(OpKind.Clamp, UnaryOp.Clamp, -0.5f, 0.6f);
         yield return U(OpKind.PowScalar, UnaryOp.PowScalar, 2.5f, positive: true, lo: 0.2, hi: 2);
         yield return U(OpKind.Affine, UnaryOp.Affine, 1.7f, -0.3f);
+        yield return U(OpKind.Sin, UnaryOp.Sin, hi: 3);
 
         yield return B(OpKind.Add, BinaryOp.Add, [2, 3, 5], [2, 3, 5]);
         yield return B(OpKind.Add, BinaryOp.Add, [2, 3, 5], [3, 1], label: "-broadcast");
@@ -97,9 +99,9 @@ public static class OpCases
             x => R.Gather(x[0], [3, 5, 4], i => [i[0], i[2], i[1]]));
         yield return new(OpKind.Slice, "step2", [[4, 9]], t => t[0].Slice(1, 1, 4, 2).Contiguous(),
             x => R.Gather(x[0], [4, 4], i => [i[0], 1 + 2 * i[1]]));
-        yield return new(OpKind.Concat, "axis1", [[2, 3, 4], [2, 2, 4]], t => Layout.Concat([t[0], t[1]], 1),
+        yield return new(OpKind.Concat, "axis1", [[2, 3, 4], [2, 2, 4]], t => ShapeOps.Concat([t[0], t[1]], 1),
             x => R.Gather(Cat(x[0], x[1]), [2, 5, 4], i => i));
-        yield return new(OpKind.Pad, "pad-and-crop", [[2, 5, 6]], t => Layout.Pad(t[0], [0, 0, 2, -1, -1, 3], 0.5f),
+        yield return new(OpKind.Pad, "pad-and-crop", [[2, 5, 6]], t => ShapeOps.Pad(t[0], [0, 0, 2, -1, -1, 3], 0.5f),
             x => R.Gather(x[0], [2, 6, 8], i => i[1] - 2 < 0 || i[2] + 1 >= 6 ? null : [i[0], i[1] - 2, i[2] + 1], 0.5));
         yield return new(OpKind.Expand, "broadcast", [[3, 1, 4]], t => t[0].Expand(2, 3, 5, 4).Contiguous(),
             x => R.Gather(x[0], [2, 3, 5, 4], i => [i[1], 0, i[3]]));

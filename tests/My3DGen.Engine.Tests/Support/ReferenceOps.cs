@@ -1,5 +1,6 @@
 // Plain double-precision reference implementations of every tensor op, written as direct loops
 // from the definitions (independent of the engine's code paths) for the op tests to compare against.
+using My3DGen.Kernels;
 using My3DGen.Engine.Backends;
 
 namespace My3DGen.Engine.Tests.Support;
@@ -23,6 +24,7 @@ public static class ReferenceOps
         UnaryOp.Clamp => Math.Min(Math.Max(x, a), b),
         UnaryOp.PowScalar => Math.Pow(x, a),
         UnaryOp.Affine => a * x + b,
+        UnaryOp.Sin => Math.Sin(x),
         _ => throw new ArgumentOutOfRangeException(nameof(op)),
     };
 

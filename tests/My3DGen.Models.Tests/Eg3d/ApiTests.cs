@@ -169,8 +169,8 @@ public class BatchTests
         var ws1 = TinyModel.Case0.Ws;
         using var r = new Reference(FixtureData.Open(FixtureData.Case1));
         var ws2 = g.Mapping(r.Tensor(be, "input.z"), r.Tensor(be, "input.c_cond"), 0.7f, 14);
-        var ws = Engine.Ops.Layout.Concat([ws1, ws2], 0);
-        var cams = Engine.Ops.Layout.Concat([r.Tensor(be, "input.c_cond"), r.Tensor(be, "input.c")], 0);
+        var ws = Engine.Ops.ShapeOps.Concat([ws1, ws2], 0);
+        var cams = Engine.Ops.ShapeOps.Concat([r.Tensor(be, "input.c_cond"), r.Tensor(be, "input.c")], 0);
         var batch = g.Synthesize(ws, cams);
         Assert.That(batch.Image.Shape, Is.EqualTo(new[] { 2, 3, 128, 128 }));
         var second = batch.Image.Slice(0, 1, 1).ToArray();

@@ -1,8 +1,10 @@
 // CPU backend primitives for separable resampling (CSR axis weights), pooling, index select/add and Adam.
+using My3DGen.Kernels;
 namespace My3DGen.Engine.Backends.Cpu;
 
 public sealed partial class CpuBackend
 {
+    /// <inheritdoc/>
     public void ApplyAxisWeights(Storage x, int outer, int inner, AxisWeights w, Storage y)
     {
         var xs = D(x); var ys = D(y);
@@ -24,6 +26,7 @@ public sealed partial class CpuBackend
         });
     }
 
+    /// <inheritdoc/>
     public void Pool2d(PoolKind kind, in PoolGeometry g, Storage x, Storage y, Storage? argmax)
     {
         var xs = D(x); var ys = D(y);
@@ -58,6 +61,7 @@ public sealed partial class CpuBackend
         });
     }
 
+    /// <inheritdoc/>
     public void Pool2dGrad(PoolKind kind, in PoolGeometry g, Storage gy, Storage? argmax, Storage gx)
     {
         var gys = D(gy); var gxs = D(gx);
@@ -91,6 +95,7 @@ public sealed partial class CpuBackend
         });
     }
 
+    /// <inheritdoc/>
     public void IndexSelect(Storage x, int outer, int axisLength, int inner, Storage indices, int count, Storage y)
     {
         var xs = D(x); var ys = D(y); var ids = D(indices);
@@ -105,6 +110,7 @@ public sealed partial class CpuBackend
         });
     }
 
+    /// <inheritdoc/>
     public void IndexAdd(Storage gy, int outer, int axisLength, int inner, Storage indices, int count, Storage gx)
     {
         var gys = D(gy); var gxs = D(gx); var ids = D(indices);
@@ -121,14 +127,13 @@ public sealed partial class CpuBackend
         });
     }
 
-    public void AdamStep(in AdamArgs a, Storage p, Storage g, Storage m, Storage v, int n)
+    /// <inheritdoc/>
+    public void AdamStep(in AdamParams a, Storage p, Storage g, Storage m, Storage v, int n)
     {
         var ps = D(p); var gs = D(g); var ms = D(m); var vs = D(v);
-        // As torch.optim.Adam: bias corrections in double, m updated by lerp, eps added after the corrected sqrt.
-        double bc1 = 1.0 - Math.Pow(a.Beta1, a.Step);
-        double bc2 = 1.0 - Math.Pow(a.Beta2, a.Step);
-        float stepSize = (float)(a.LearningRate / bc1);
-        float bc2Sqrt = (float)Math.Sqrt(bc2);
+        // As torch.optim.Adam: bias corrections (folded into AdamParams in double), m updated by lerp,
+        // eps added after the corrected sqrt.
+        float stepSize = a.StepSize, bc2Sqrt = a.Bc2Sqrt;
         var args = a;
         CpuParallel.For(n, Grain, (s, e) =>
         {

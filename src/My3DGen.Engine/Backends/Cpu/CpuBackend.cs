@@ -7,23 +7,34 @@ using My3DGen.Kernels;
 
 namespace My3DGen.Engine.Backends.Cpu;
 
+/// <summary>The managed CPU backend (SIMD, multi-threaded); one shared instance.</summary>
 public sealed partial class CpuBackend : IBackend
 {
     const int Grain = 1 << 15;
+    /// <summary>The shared instance.</summary>
     public static CpuBackend Instance { get; } = new();
 
+    /// <inheritdoc/>
     public string Name => $"cpu ({Environment.ProcessorCount} threads, {SimdGemm.KernelName})";
+    /// <inheritdoc/>
     public BackendKind Kind => BackendKind.ManagedCpu;
 
     static float[] D(Storage s) => ((CpuStorage)s).Data;
 
+    /// <inheritdoc/>
     public Storage Allocate(long count) => new CpuStorage(this, count);
+    /// <inheritdoc/>
     public void Upload(ReadOnlySpan<float> src, Storage dst, long dstOffset) => src.CopyTo(D(dst).AsSpan((int)dstOffset));
+    /// <inheritdoc/>
     public void Download(Storage src, long srcOffset, Span<float> dst) => D(src).AsSpan((int)srcOffset, dst.Length).CopyTo(dst);
+    /// <inheritdoc/>
     public void Fill(Storage dst, long offset, long count, float value) => D(dst).AsSpan((int)offset, (int)count).Fill(value);
+    /// <inheritdoc/>
     public void Synchronize() { }
+    /// <inheritdoc/>
     public void Dispose() { }
 
+    /// <inheritdoc/>
     public void Copy(Storage src, KernelView sv, Storage dst, KernelView dv)
     {
         var s = D(src); var d = D(dst);
@@ -43,6 +54,7 @@ public sealed partial class CpuBackend : IBackend
         });
     }
 
+    /// <inheritdoc/>
     public void Unary(UnaryOp op, Storage x, int xOffset, Storage y, int yOffset, int n, float a, float b)
     {
         var xs = D(x); var ys = D(y);
@@ -51,16 +63,17 @@ public sealed partial class CpuBackend : IBackend
             var src = xs.AsSpan(xOffset + (int)s, (int)(e - s));
             var dst = ys.AsSpan(yOffset + (int)s, (int)(e - s));
             if (op == UnaryOp.Affine) AffineSimd(src, dst, a, b);
-            else ScalarMath.Dispatch<MapLoop, int>(op, new MapLoop(xs, xOffset + (int)s, ys, yOffset + (int)s, (int)(e - s), a, b));
+            else UnaryOperators.Dispatch<MapLoop, int>(op, new MapLoop(xs, xOffset + (int)s, ys, yOffset + (int)s, (int)(e - s), a, b));
         });
     }
 
     /// <summary>y = F(x) over a range, specialised per operator struct.</summary>
     readonly struct MapLoop(float[] x, int xo, float[] y, int yo, int n, float a, float b) : IUnaryVisitor<int>
     {
-        public int Visit<T>() where T : struct, IUnaryFn
+        public int Visit<TOp>() where TOp : struct, IUnaryOperator
         {
-            for (int i = 0; i < n; i++) y[yo + i] = T.F(x[xo + i], a, b);
+            var f = default(TOp);
+            for (int i = 0; i < n; i++) y[yo + i] = f.Apply(x[xo + i], a, b);
             return n;
         }
     }
@@ -68,9 +81,10 @@ public sealed partial class CpuBackend : IBackend
     /// <summary>gx = gy·D(x, y) over a range, specialised per operator struct.</summary>
     readonly struct GradLoop(float[] x, float[] y, float[] gy, float[] gx, int s, int e, float a, float b) : IUnaryVisitor<int>
     {
-        public int Visit<T>() where T : struct, IUnaryFn
+        public int Visit<TOp>() where TOp : struct, IUnaryOperator
         {
-            for (int i = s; i < e; i++) gx[i] = gy[i] * T.D(x[i], y[i], a, b);
+            var f = default(TOp);
+            for (int i = s; i < e; i++) gx[i] = gy[i] * f.Derivative(x[i], y[i], a, b);
             return e - s;
         }
     }
@@ -89,13 +103,15 @@ public sealed partial class CpuBackend : IBackend
         for (; i < x.Length; i++) y[i] = a * x[i] + b;
     }
 
+    /// <inheritdoc/>
     public void UnaryGrad(UnaryOp op, Storage x, Storage y, Storage gy, Storage gx, int n, float a, float b)
     {
         var xs = D(x); var ys = D(y); var gys = D(gy); var gxs = D(gx);
         CpuParallel.For(n, Grain, (s, e) =>
-            ScalarMath.Dispatch<GradLoop, int>(op, new GradLoop(xs, ys, gys, gxs, (int)s, (int)e, a, b)));
+            UnaryOperators.Dispatch<GradLoop, int>(op, new GradLoop(xs, ys, gys, gxs, (int)s, (int)e, a, b)));
     }
 
+    /// <inheritdoc/>
     public void Binary(BinaryOp op, Storage a, KernelView av, Storage b, KernelView bv, Storage y, int n)
     {
         var xa = D(a); var xb = D(b); var ys = D(y);
@@ -116,7 +132,7 @@ public sealed partial class CpuBackend : IBackend
                 if (av.T5 == 1 && bv.T5 == 1 && op is BinaryOp.Add or BinaryOp.Sub or BinaryOp.Mul or BinaryOp.Div)
                     BinarySimd(op, xa.AsSpan(ia, inner), xb.AsSpan(ib, inner), ys.AsSpan(lin, inner));
                 else
-                    for (int i = 0; i < inner; i++) ys[lin + i] = ScalarMath.Binary(op, xa[ia + i * av.T5], xb[ib + i * bv.T5]);
+                    BinaryOperators.Dispatch<StridedBinaryLoop, int>(op, new StridedBinaryLoop(xa, ia, av.T5, xb, ib, bv.T5, ys, lin, inner));
             }
         });
     }
@@ -138,9 +154,21 @@ public sealed partial class CpuBackend : IBackend
             }
             i = vy.Length * Vector<float>.Count;
         }
-        for (; i < y.Length; i++) y[i] = ScalarMath.Binary(op, a[i], b[i]);
+        for (; i < y.Length; i++) y[i] = BinaryOperators.Apply(op, a[i], b[i]);
     }
 
+    /// <summary>y[yo + i] = a[ao + i·sa] ∘ b[bo + i·sb] for i in [0, n), specialised per operator struct.</summary>
+    readonly struct StridedBinaryLoop(float[] a, int ao, int sa, float[] b, int bo, int sb, float[] y, int yo, int n) : IBinaryVisitor<int>
+    {
+        public int Visit<TOp>() where TOp : struct, IBinaryOperator
+        {
+            var f = default(TOp);
+            for (int i = 0; i < n; i++) y[yo + i] = f.Apply(a[ao + i * sa], b[bo + i * sb]);
+            return n;
+        }
+    }
+
+    /// <inheritdoc/>
     public void ReduceLastAxis(ReduceOp op, Storage x, int xOffset, int outer, int inner, Storage y)
     {
         var xs = D(x); var ys = D(y);

@@ -2,13 +2,14 @@
 // batched over images, with im2col fused into the B packing (no unrolled matrix). Input gradient (Wᵀ·gy then col2im)
 // and weight gradient (gy·colsᵀ) stream each image in chunks of output rows; chunks run in parallel (serial GEMMs)
 // when there are enough, else one at a time with the GEMM parallel. 1×1 stride-1 unpadded convolutions skip im2col.
+using My3DGen.Kernels;
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
 namespace My3DGen.Engine.Backends.Cpu;
 
-public static unsafe class CpuConv2d
+internal static unsafe class CpuConv2d
 {
     /// <summary>Target number of output pixels (GEMM columns) per chunk of an image.</summary>
     internal const int ChunkColumns = 512;
@@ -102,21 +103,6 @@ public static unsafe class CpuConv2d
         }
     }
 
-    /// <summary>gb[o] (+)= Σ over n, pixels of gy[n, o].</summary>
-    public static void Conv2dBackwardBias(in ConvGeometry g, ReadOnlySpan<float> gy, Span<float> gb, bool accumulate = false)
-    {
-        g.Validate();
-        int P = g.OH * g.OW;
-        if (gy.Length < g.OutputLength) throw new ArgumentException($"gy holds {gy.Length} elements, needs {g.OutputLength}.", nameof(gy));
-        if (gb.Length < g.O) throw new ArgumentException($"gb holds {gb.Length} elements, needs {g.O}.", nameof(gb));
-        for (int o = 0; o < g.O; o++)
-        {
-            double sum = 0;
-            for (int n = 0; n < g.N; n++) sum += Sum(gy.Slice((n * g.O + o) * P, P));
-            gb[o] = (float)(accumulate ? gb[o] + sum : sum);
-        }
-    }
-
     /// <summary>Floats per group of GEMM-packed weights: W_g [O/G, K] for forward, W_gᵀ [K, O/G] for the input gradient.</summary>
     private static long PackedWeightsStride(in ConvGeometry g, bool transposed)
     {
@@ -154,16 +140,6 @@ public static unsafe class CpuConv2d
         var s = MemoryMarshal.Cast<float, Vector<float>>(src);
         for (; i < d.Length; i++) d[i] += s[i];
         for (i *= Vector<float>.Count; i < dst.Length; i++) dst[i] += src[i];
-    }
-
-    private static double Sum(ReadOnlySpan<float> v)
-    {
-        var acc = Vector<float>.Zero;
-        var vs = MemoryMarshal.Cast<float, Vector<float>>(v);
-        foreach (var x in vs) acc += x;
-        double sum = Vector.Sum(acc);
-        for (int i = vs.Length * Vector<float>.Count; i < v.Length; i++) sum += v[i];
-        return sum;
     }
 
     /// <summary>Pooled per-worker buffers: the im2col chunk and (weight gradient only) a zeroed private gw.</summary>

@@ -1,7 +1,7 @@
 // Storage of the managed CPU backend: a plain float[] on the managed heap.
 namespace My3DGen.Engine.Backends.Cpu;
 
-public sealed class CpuStorage : Storage
+internal sealed class CpuStorage : Storage
 {
     public float[] Data { get; }
 

@@ -3,7 +3,7 @@
 // loop (SimdGemmSmall) or the packed, blocked, multithreaded driver (SimdGemmDriver).
 namespace My3DGen.Engine.Backends.Cpu;
 
-public static unsafe class SimdGemm
+internal static unsafe class SimdGemm
 {
     /// <summary>Problems with M·N·K below this go to the simple loop: packing and threading would cost more than they save.</summary>
     public const long SmallProblemFlops = 32 * 1024;
@@ -12,7 +12,7 @@ public static unsafe class SimdGemm
     public static int MaxThreads { get; set; } = Environment.ProcessorCount;
 
     /// <summary>Name of the micro-kernel the driver uses on this machine, e.g. "avx512 8x32".</summary>
-    public static string KernelName => GemmMicroKernel.Active.Name;
+    public static string KernelName => SimdGemmMicroKernel.Active.Name;
 
     /// <summary>
     /// C[M,N] = alpha·op(A)·op(B) + beta·C with op(X) = X or Xᵀ; all matrices row-major with leading dimensions
@@ -76,14 +76,14 @@ public static unsafe class SimdGemm
     }
 
     /// <summary>Floats needed by <see cref="PrepackA"/> for an M×K op(A) with the active micro-kernel.</summary>
-    internal static long PackedASize(int M, int K) => SimdGemmDriver.PackedASize(GemmMicroKernel.Active, M, K);
+    internal static long PackedASize(int M, int K) => SimdGemmDriver.PackedASize(SimdGemmMicroKernel.Active, M, K);
 
     /// <summary>
     /// Packs op(A)·alpha once into the layout the driver would build for every task, so callers that multiply the
     /// same A by many B matrices (convolution weights) set <see cref="GemmProblem.PackedA"/> and skip repacking.
     /// </summary>
     internal static void PrepackA(bool transA, int M, int K, float alpha, float* A, long lda, float* dst)
-        => SimdGemmDriver.PrepackA(GemmMicroKernel.Active, transA, M, K, alpha, A, lda, dst);
+        => SimdGemmDriver.PrepackA(SimdGemmMicroKernel.Active, transA, M, K, alpha, A, lda, dst);
 
     /// <summary>C = beta·C, with beta == 0 writing exact zeros.</summary>
     private static void ScaleC(float* c, int M, int N, long ldc, float beta)

@@ -10,7 +10,7 @@ internal static unsafe class SimdGemmDriver
 
     public static void Run(in GemmProblem p, int threads)
     {
-        var job = new Job(p, GemmMicroKernel.Active, threads);
+        var job = new Job(p, SimdGemmMicroKernel.Active, threads);
         if (threads <= 1 || job.Tasks == 1)
             for (int t = 0; t < job.Tasks; t++) job.RunTask(t);
         else
@@ -21,11 +21,11 @@ internal static unsafe class SimdGemmDriver
     private sealed class Job
     {
         private readonly GemmProblem _p;
-        private readonly GemmMicroKernel _k;
+        private readonly SimdGemmMicroKernel _k;
         private readonly int _mc, _nc, _mTiles, _nTiles, _kcBlock;
         public readonly int Tasks;
 
-        public Job(in GemmProblem p, GemmMicroKernel k, int threads)
+        public Job(in GemmProblem p, SimdGemmMicroKernel k, int threads)
         {
             _p = p;
             _k = k;
@@ -97,12 +97,12 @@ internal static unsafe class SimdGemmDriver
     }
 
     /// <summary>Depth of the K slices: K split into equal slices of at most KC.</summary>
-    private static int KBlock(GemmMicroKernel k, int K) => CeilDiv(K, CeilDiv(K, k.KC));
+    private static int KBlock(SimdGemmMicroKernel k, int K) => CeilDiv(K, CeilDiv(K, k.KC));
 
-    public static long PackedASize(GemmMicroKernel k, int M, int K) => (long)RoundUp(M, k.MR) * K;
+    public static long PackedASize(SimdGemmMicroKernel k, int M, int K) => (long)RoundUp(M, k.MR) * K;
 
     /// <summary>Whole-matrix A packing: K slice by K slice, each slice holding all MR-row panels (what RunTask indexes).</summary>
-    public static void PrepackA(GemmMicroKernel k, bool transA, int M, int K, float alpha, float* A, long lda, float* dst)
+    public static void PrepackA(SimdGemmMicroKernel k, bool transA, int M, int K, float alpha, float* A, long lda, float* dst)
     {
         int kcBlock = KBlock(k, K), mPad = RoundUp(M, k.MR);
         for (int pc = 0; pc < K; pc += kcBlock)

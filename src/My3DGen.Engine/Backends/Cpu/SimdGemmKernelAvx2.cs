@@ -6,9 +6,9 @@ using System.Runtime.Intrinsics.X86;
 
 namespace My3DGen.Engine.Backends.Cpu;
 
-internal static unsafe class GemmKernelAvx2
+internal static unsafe class SimdGemmKernelAvx2
 {
-    /// <summary>C[0..6, 0..16] = Ap·Bp + beta·C; Ap: kc×6 packed, Bp: kc×16 packed (see GemmMicroKernel).</summary>
+    /// <summary>C[0..6, 0..16] = Ap·Bp + beta·C; Ap: kc×6 packed, Bp: kc×16 packed (see SimdGemmMicroKernel).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Kernel6x16(float* a, float* b, int kc, float* c, nint ldc, float beta)
     {

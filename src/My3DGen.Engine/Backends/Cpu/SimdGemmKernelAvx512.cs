@@ -7,9 +7,9 @@ using System.Runtime.Intrinsics.X86;
 
 namespace My3DGen.Engine.Backends.Cpu;
 
-internal static unsafe class GemmKernelAvx512
+internal static unsafe class SimdGemmKernelAvx512
 {
-    /// <summary>C[0..8, 0..32] = Ap·Bp + beta·C; Ap: kc×8 packed, Bp: kc×32 packed (see GemmMicroKernel).</summary>
+    /// <summary>C[0..8, 0..32] = Ap·Bp + beta·C; Ap: kc×8 packed, Bp: kc×32 packed (see SimdGemmMicroKernel).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Kernel8x32(float* a, float* b, int kc, float* c, nint ldc, float beta)
     {

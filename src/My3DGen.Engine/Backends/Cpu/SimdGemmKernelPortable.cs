@@ -5,9 +5,9 @@ using System.Runtime.Intrinsics;
 
 namespace My3DGen.Engine.Backends.Cpu;
 
-internal static unsafe class GemmKernelPortable
+internal static unsafe class SimdGemmKernelPortable
 {
-    /// <summary>C[0..4, 0..8] = Ap·Bp + beta·C; Ap: kc×4 packed, Bp: kc×8 packed (see GemmMicroKernel).</summary>
+    /// <summary>C[0..4, 0..8] = Ap·Bp + beta·C; Ap: kc×4 packed, Bp: kc×8 packed (see SimdGemmMicroKernel).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Kernel4x8(float* a, float* b, int kc, float* c, nint ldc, float beta)
     {

@@ -10,7 +10,7 @@ namespace My3DGen.Engine.Backends.Cpu;
 /// Kernel signature: (packedA, packedB, kc, C, ldc, beta) computes C[0..MR, 0..NR] = Ap·Bp + beta·C over kc steps,
 /// where beta == 0 stores without reading C. Ap holds kc groups of MR floats, Bp kc groups of NR floats.
 /// </summary>
-internal sealed unsafe class GemmMicroKernel
+internal sealed unsafe class SimdGemmMicroKernel
 {
     public required string Name { get; init; }
     public required int MR { get; init; }
@@ -23,31 +23,31 @@ internal sealed unsafe class GemmMicroKernel
     public required int NC { get; init; }
     public required delegate*<float*, float*, int, float*, nint, float, void> Fn { get; init; }
 
-    public static readonly GemmMicroKernel Avx512Kernel = new()
+    public static readonly SimdGemmMicroKernel Avx512Kernel = new()
     {
-        Name = "avx512 8x32", MR = 8, NR = 32, KC = 256, MC = 256, NC = 1024, Fn = &GemmKernelAvx512.Kernel8x32,
+        Name = "avx512 8x32", MR = 8, NR = 32, KC = 256, MC = 256, NC = 1024, Fn = &SimdGemmKernelAvx512.Kernel8x32,
     };
 
-    public static readonly GemmMicroKernel Avx2Kernel = new()
+    public static readonly SimdGemmMicroKernel Avx2Kernel = new()
     {
-        Name = "avx2 6x16", MR = 6, NR = 16, KC = 256, MC = 192, NC = 1024, Fn = &GemmKernelAvx2.Kernel6x16,
+        Name = "avx2 6x16", MR = 6, NR = 16, KC = 256, MC = 192, NC = 1024, Fn = &SimdGemmKernelAvx2.Kernel6x16,
     };
 
-    public static readonly GemmMicroKernel PortableKernel = new()
+    public static readonly SimdGemmMicroKernel PortableKernel = new()
     {
-        Name = "vector128 4x8", MR = 4, NR = 8, KC = 256, MC = 128, NC = 512, Fn = &GemmKernelPortable.Kernel4x8,
+        Name = "vector128 4x8", MR = 4, NR = 8, KC = 256, MC = 128, NC = 512, Fn = &SimdGemmKernelPortable.Kernel4x8,
     };
 
     /// <summary>The kernel the driver uses; settable (internal) so tests can run the fallbacks on an AVX-512 machine.</summary>
-    public static GemmMicroKernel Active { get; internal set; } = Select();
+    public static SimdGemmMicroKernel Active { get; internal set; } = Select();
 
     /// <summary>Kernels that can run on this CPU, fastest first.</summary>
-    public static IEnumerable<GemmMicroKernel> Supported()
+    public static IEnumerable<SimdGemmMicroKernel> Supported()
     {
         if (Avx512F.IsSupported) yield return Avx512Kernel;
         if (Avx2.IsSupported && Fma.IsSupported) yield return Avx2Kernel;
         yield return PortableKernel;
     }
 
-    private static GemmMicroKernel Select() => Supported().First();
+    private static SimdGemmMicroKernel Select() => Supported().First();
 }

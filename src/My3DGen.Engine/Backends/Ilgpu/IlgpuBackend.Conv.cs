@@ -10,7 +10,7 @@ public sealed partial class IlgpuBackend
     /// <inheritdoc/>
     public void Conv2dForward(in ConvGeometry g, Storage x, Storage w, Storage? bias, Storage y)
     {
-        var p = ToParams(g);
+        var p = Checked(g);
         var xs = Own(x, nameof(x)); var ws = Own(w, nameof(w)); var ys = Own(y, nameof(y));
         CheckConv(p, xs, ws, ys, "y");
         var bs = bias == null ? null : Own(bias, nameof(bias));
@@ -45,7 +45,7 @@ public sealed partial class IlgpuBackend
     /// <inheritdoc/>
     public void Conv2dBackwardInput(in ConvGeometry g, Storage gy, Storage w, Storage gx, bool accumulate)
     {
-        var p = ToParams(g);
+        var p = Checked(g);
         var gys = Own(gy, nameof(gy)); var ws = Own(w, nameof(w)); var gxs = Own(gx, nameof(gx));
         CheckConv(p, gxs, ws, gys, "gy");
         int kk = p.CPerGroup * p.KH * p.KW, ohw = p.ColCols, chw = p.C * p.H * p.W;
@@ -74,7 +74,7 @@ public sealed partial class IlgpuBackend
     /// <inheritdoc/>
     public void Conv2dBackwardWeight(in ConvGeometry g, Storage gy, Storage x, Storage gw, bool accumulate)
     {
-        var p = ToParams(g);
+        var p = Checked(g);
         var gys = Own(gy, nameof(gy)); var xs = Own(x, nameof(x)); var gws = Own(gw, nameof(gw));
         CheckConv(p, xs, gws, gys, "gy");
         int kk = p.CPerGroup * p.KH * p.KW, ohw = p.ColCols, chw = p.C * p.H * p.W;
@@ -106,17 +106,18 @@ public sealed partial class IlgpuBackend
         finally { cols?.Release(); }
     }
 
-    static ConvParams ToParams(in ConvGeometry g)
+    /// <summary>Throws unless the geometry describes a non-empty convolution.</summary>
+    static ConvGeometry Checked(in ConvGeometry g)
     {
         if (g.Groups <= 0 || g.C % g.Groups != 0 || g.O % g.Groups != 0)
             throw new ArgumentException($"channels C={g.C}, O={g.O} are not divisible by groups={g.Groups}", nameof(g));
         if (g.StrideH <= 0 || g.StrideW <= 0 || g.KH <= 0 || g.KW <= 0 || g.PadH < 0 || g.PadW < 0)
             throw new ArgumentException("kernel, stride and padding must be positive", nameof(g));
         if (g.OH <= 0 || g.OW <= 0) throw new ArgumentException($"empty output {g.OH}×{g.OW}", nameof(g));
-        return ConvParams.Create(g.N, g.C, g.H, g.W, g.O, g.KH, g.KW, g.StrideH, g.StrideW, g.PadH, g.PadW, g.Groups);
+        return g;
     }
 
-    static void CheckConv(in ConvParams p, Storage x, Storage w, Storage y, string yName)
+    static void CheckConv(in ConvGeometry p, Storage x, Storage w, Storage y, string yName)
     {
         Need(x, 0, (long)p.N * p.C * p.H * p.W, "x");
         Need(w, 0, (long)p.O * p.CPerGroup * p.KH * p.KW, "w");

@@ -1,4 +1,7 @@
 // IlgpuBackend: elementwise ops (unary, unary-gradient, broadcasting binary) and last-axis reductions.
+// The operator enum picks the operator struct once per call; the kernel is compiled per struct.
+using ILGPU;
+using ILGPU.Runtime;
 using My3DGen.Kernels;
 
 namespace My3DGen.Engine.Backends.Ilgpu;
@@ -8,37 +11,40 @@ public sealed partial class IlgpuBackend
     /// <inheritdoc/>
     public void Unary(UnaryOp op, Storage x, int xOffset, Storage y, int yOffset, int n, float a, float b)
     {
-        CheckUnary(op);
+        CheckDefined(op);
         var xs = Own(x, nameof(x)); var ys = Own(y, nameof(y));
         Need(xs, xOffset, n, nameof(x)); Need(ys, yOffset, n, nameof(y));
         if (n == 0) return;
-        _kernels.Unary.Value(_kernels.Linear(n), xs.View.SubView(xOffset, n), ys.View.SubView(yOffset, n), n, (int)op, a, b);
+        UnaryOperators.Dispatch<UnaryLaunch, int>(op,
+            new UnaryLaunch(_kernels, _kernels.Linear(n), xs.View.SubView(xOffset, n), ys.View.SubView(yOffset, n), n, a, b));
     }
 
     /// <inheritdoc/>
     public void UnaryGrad(UnaryOp op, Storage x, Storage y, Storage gy, Storage gx, int n, float a, float b)
     {
-        CheckUnary(op);
+        CheckDefined(op);
         var xs = Own(x, nameof(x)); var ys = Own(y, nameof(y)); var gys = Own(gy, nameof(gy)); var gxs = Own(gx, nameof(gx));
         Need(xs, 0, n, nameof(x)); Need(ys, 0, n, nameof(y)); Need(gys, 0, n, nameof(gy)); Need(gxs, 0, n, nameof(gx));
         if (n == 0) return;
-        _kernels.UnaryGrad.Value(_kernels.Linear(n), xs.View, ys.View, gys.View, gxs.View, n, (int)op, a, b);
+        UnaryOperators.Dispatch<UnaryGradLaunch, int>(op,
+            new UnaryGradLaunch(_kernels, _kernels.Linear(n), xs.View, ys.View, gys.View, gxs.View, n, a, b));
     }
 
     /// <inheritdoc/>
     public void Binary(BinaryOp op, Storage a, KernelView aView, Storage b, KernelView bView, Storage y, int n)
     {
-        if ((uint)op >= BinaryCode.Count) throw new ArgumentOutOfRangeException(nameof(op));
+        CheckDefined(op);
         var sa = Own(a, nameof(a)); var sb = Own(b, nameof(b)); var sy = Own(y, nameof(y));
         NeedView(sa, aView, n, nameof(a)); NeedView(sb, bView, n, nameof(b)); Need(sy, 0, n, nameof(y));
         if (n == 0) return;
-        _kernels.Binary.Value(_kernels.Linear(n), sa.View, aView, sb.View, bView, sy.View, n, (int)op);
+        BinaryOperators.Dispatch<BinaryLaunch, int>(op,
+            new BinaryLaunch(_kernels, _kernels.Linear(n), sa.View, aView, sb.View, bView, sy.View, n));
     }
 
     /// <inheritdoc/>
     public void ReduceLastAxis(ReduceOp op, Storage x, int xOffset, int outer, int inner, Storage y)
     {
-        if ((uint)op >= ReduceCode.Count) throw new ArgumentOutOfRangeException(nameof(op));
+        CheckDefined(op);
         var xs = Own(x, nameof(x)); var ys = Own(y, nameof(y));
         Need(xs, xOffset, (long)outer * inner, nameof(x)); Need(ys, 0, outer, nameof(y));
         if (outer == 0) return;
@@ -54,9 +60,27 @@ public sealed partial class IlgpuBackend
         else _kernels.ReduceRowLoop.Value(_kernels.Linear(outer), xv, ys.View, outer, inner, (int)op);
     }
 
-    static void CheckUnary(UnaryOp op)
+    static void CheckDefined<TEnum>(TEnum op) where TEnum : struct, Enum
     {
-        if ((uint)op >= UnaryCode.Count) throw new ArgumentOutOfRangeException(nameof(op));
+        if (!Enum.IsDefined(op)) throw new ArgumentOutOfRangeException(nameof(op), op, $"unknown {typeof(TEnum).Name}");
+    }
+
+    readonly struct UnaryLaunch(KernelSet k, KernelConfig cfg, ArrayView<float> x, ArrayView<float> y, int n, float a, float b)
+        : IUnaryVisitor<int>
+    {
+        public int Visit<TOp>() where TOp : struct, IUnaryOperator { k.Unary<TOp>()(cfg, x, y, n, a, b); return n; }
+    }
+
+    readonly struct UnaryGradLaunch(KernelSet k, KernelConfig cfg, ArrayView<float> x, ArrayView<float> y,
+        ArrayView<float> gy, ArrayView<float> gx, int n, float a, float b) : IUnaryVisitor<int>
+    {
+        public int Visit<TOp>() where TOp : struct, IUnaryOperator { k.UnaryGrad<TOp>()(cfg, x, y, gy, gx, n, a, b); return n; }
+    }
+
+    readonly struct BinaryLaunch(KernelSet k, KernelConfig cfg, ArrayView<float> a, KernelView av, ArrayView<float> b,
+        KernelView bv, ArrayView<float> y, int n) : IBinaryVisitor<int>
+    {
+        public int Visit<TOp>() where TOp : struct, IBinaryOperator { k.Binary<TOp>()(cfg, a, av, b, bv, y, n); return n; }
     }
 
     /// <summary>Throws unless the view's first n elements address only [0, Length) of the storage.</summary>

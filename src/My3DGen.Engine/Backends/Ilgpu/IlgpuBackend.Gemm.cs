@@ -11,17 +11,11 @@ public sealed partial class IlgpuBackend
     const int MaxGridZ = 65535;
 
     /// <inheritdoc/>
-    public void Gemm(in GemmArgs g)
+    public void Gemm(in GemmParams p, Storage a, Storage b, Storage c)
     {
-        var a = Own(g.A, "A"); var b = Own(g.B, "B"); var c = Own(g.C, "C");
-        var p = new GemmParams
-        {
-            TransA = g.TransA ? 1 : 0, TransB = g.TransB ? 1 : 0, M = g.M, N = g.N, K = g.K, Alpha = g.Alpha, Beta = g.Beta,
-            OffsetA = g.OffsetA, Lda = g.Lda, StrideA = g.StrideA, OffsetB = g.OffsetB, Ldb = g.Ldb, StrideB = g.StrideB,
-            OffsetC = g.OffsetC, Ldc = g.Ldc, StrideC = g.StrideC, Batch = g.Batch,
-        };
-        CheckGemm(p, a, b, c);
-        RunGemm(a.View, b.View, c.View, p);
+        var sa = Own(a, "A"); var sb = Own(b, "B"); var sc = Own(c, "C");
+        CheckGemm(p, sa, sb, sc);
+        RunGemm(sa.View, sb.View, sc.View, p);
     }
 
     /// <summary>Launches the chosen GEMM kernel; operands are whole-storage views indexed by <paramref name="p"/>.</summary>
@@ -51,7 +45,7 @@ public sealed partial class IlgpuBackend
 
     static void CheckGemm(in GemmParams p, Storage a, Storage b, Storage c)
     {
-        if (p.M < 0 || p.N < 0 || p.K < 0 || p.Batch < 0) throw new ArgumentOutOfRangeException(nameof(GemmArgs), "negative GEMM size");
+        if (p.M < 0 || p.N < 0 || p.K < 0 || p.Batch < 0) throw new ArgumentOutOfRangeException(nameof(GemmParams), "negative GEMM size");
         if (p.M == 0 || p.N == 0 || p.Batch == 0) return;
         long last = p.Batch - 1;
         // op(A) [M,K]: stored [M,K] (ld ≥ K) or [K,M] (ld ≥ M); similarly B; C is [M,N].

@@ -37,7 +37,7 @@ public sealed partial class IlgpuBackend
     /// <inheritdoc/>
     public void Pool2d(PoolKind kind, in PoolGeometry g, Storage x, Storage y, Storage? argmax)
     {
-        var p = ToParams(g);
+        var p = Checked(g);
         var xs = Own(x, nameof(x)); var ys = Own(y, nameof(y));
         Need(xs, 0, p.InCount, nameof(x)); Need(ys, 0, p.OutCount, nameof(y));
         if (p.OutCount == 0) return;
@@ -51,7 +51,7 @@ public sealed partial class IlgpuBackend
     /// <inheritdoc/>
     public void Pool2dGrad(PoolKind kind, in PoolGeometry g, Storage gy, Storage? argmax, Storage gx)
     {
-        var p = ToParams(g);
+        var p = Checked(g);
         var gys = Own(gy, nameof(gy)); var gxs = Own(gx, nameof(gx));
         Need(gys, 0, p.OutCount, nameof(gy)); Need(gxs, 0, p.InCount, nameof(gx));
         if (p.InCount == 0) return;
@@ -85,12 +85,13 @@ public sealed partial class IlgpuBackend
         _kernels.IndexAdd.Value(_kernels.Linear(total), gys.View, ids.IntView, gxs.View, outer, axisLength, inner, count);
     }
 
-    static PoolParams ToParams(in PoolGeometry g)
+    /// <summary>Throws unless the geometry describes a non-empty pooling.</summary>
+    static PoolGeometry Checked(in PoolGeometry g)
     {
         if (g.KH <= 0 || g.KW <= 0 || g.StrideH <= 0 || g.StrideW <= 0 || g.PadH < 0 || g.PadW < 0)
             throw new ArgumentException("pool kernel and stride must be positive, padding non-negative", nameof(g));
         if (g.OH <= 0 || g.OW <= 0) throw new ArgumentException($"empty pool output {g.OH}×{g.OW}", nameof(g));
-        return PoolParams.Create(g.Planes, g.H, g.W, g.KH, g.KW, g.StrideH, g.StrideW, g.PadH, g.PadW);
+        return g;
     }
 
     /// <summary>Uploads int32 values bit for bit into a temporary storage (caller releases it).</summary>

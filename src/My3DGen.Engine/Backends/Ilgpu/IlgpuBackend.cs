@@ -43,10 +43,10 @@ public sealed partial class IlgpuBackend : IBackend
     public Accelerator Accelerator => _accelerator;
 
     /// <summary>GEMM kernel selection (also used by convolution). Default <see cref="GemmKernelKind.Auto"/>.</summary>
-    public GemmKernelKind GemmKernel { get; set; }
+    internal GemmKernelKind GemmKernel { get; set; }
 
     /// <summary>Reduction kernel selection. Default <see cref="ReduceKernelKind.Auto"/>.</summary>
-    public ReduceKernelKind ReduceKernel { get; set; }
+    internal ReduceKernelKind ReduceKernel { get; set; }
 
     internal BufferCache Cache { get; }
 

@@ -6,7 +6,7 @@ using ILGPU.Runtime;
 namespace My3DGen.Engine.Backends.Ilgpu;
 
 /// <summary>A <see cref="Storage"/> backed by a (possibly larger, bucketed) ILGPU buffer; <see cref="Storage.Length"/> elements are valid.</summary>
-public sealed class IlgpuStorage : Storage
+internal sealed class IlgpuStorage : Storage
 {
     readonly IlgpuBackend _backend;
 

@@ -1,5 +1,6 @@
 // The compiled kernels of one accelerator, loaded lazily on first use and cached as delegates
 // (compiling a kernel costs ~100 ms), plus the launch-configuration rules shared by all of them.
+using System.Collections.Concurrent;
 using ILGPU;
 using ILGPU.Runtime;
 using My3DGen.Kernels;
@@ -18,9 +19,6 @@ internal sealed class KernelSet
     {
         _acc = accelerator;
         _isCpu = isCpu;
-        Unary = Load<AV, AV, int, int, float, float>(ElementwiseKernels.Unary);
-        UnaryGrad = Load<AV, AV, AV, AV, int, int, float, float>(ElementwiseKernels.UnaryGrad);
-        Binary = Load<AV, KernelView, AV, KernelView, AV, int, int>(ElementwiseKernels.Binary);
         Copy = Load<AV, KernelView, AV, KernelView, int>(ElementwiseKernels.Copy);
         Fill = Load<AV, int, float>(ElementwiseKernels.Fill);
         ReduceRowLoop = Load<AV, AV, int, int, int>(ReduceKernels.RowLoop);
@@ -28,32 +26,46 @@ internal sealed class KernelSet
         GemmNaive = Load<AV, AV, AV, GemmParams>(GemmKernels.Naive);
         GemmTiled16 = Load<AV, AV, AV, GemmParams>(GemmKernels.Tiled16);
         GemmBlocked64 = Load<AV, AV, AV, GemmParams>(GemmKernels.Blocked64);
-        Im2Col = Load<AV, AV, ConvParams>(Im2ColKernels.Im2Col);
-        Col2Im = Load<AV, AV, ConvParams, int>(Im2ColKernels.Col2Im);
+        Im2Col = Load<AV, AV, ConvGeometry>(Im2ColKernels.Im2Col);
+        Col2Im = Load<AV, AV, ConvGeometry, int>(Im2ColKernels.Col2Im);
         AddChannelBias = Load<AV, AV, int, int, int>(Im2ColKernels.AddChannelBias);
-        MaxPool = Load<AV, AV, AVi, PoolParams, int>(PoolKernels.MaxForward);
-        AvgPool = Load<AV, AV, PoolParams>(PoolKernels.AvgForward);
-        MaxPoolGrad = Load<AV, AVi, AV, PoolParams>(PoolKernels.MaxBackward);
-        AvgPoolGrad = Load<AV, AV, PoolParams>(PoolKernels.AvgBackward);
+        MaxPool = Load<AV, AV, AVi, PoolGeometry, int>(PoolKernels.MaxForward);
+        AvgPool = Load<AV, AV, PoolGeometry>(PoolKernels.AvgForward);
+        MaxPoolGrad = Load<AV, AVi, AV, PoolGeometry>(PoolKernels.MaxBackward);
+        AvgPoolGrad = Load<AV, AV, PoolGeometry>(PoolKernels.AvgBackward);
         AxisWeights = Load<AV, AV, AVi, AVi, AV, int, int, int, int>(AxisWeightsKernels.Apply);
         IndexSelect = Load<AV, AVi, AV, int, int, int, int>(IndexKernels.Select);
         IndexAdd = Load<AV, AVi, AV, int, int, int, int>(IndexKernels.Add);
         Adam = Load<AV, AV, AV, AV, int, AdamParams>(AdamKernels.Step);
     }
 
-    public readonly Lazy<Action<KernelConfig, AV, AV, int, int, float, float>> Unary;
-    public readonly Lazy<Action<KernelConfig, AV, AV, AV, AV, int, int, float, float>> UnaryGrad;
-    public readonly Lazy<Action<KernelConfig, AV, KernelView, AV, KernelView, AV, int, int>> Binary;
+    /// <summary>Operator kernels compiled so far, keyed by kernel family and operator struct.</summary>
+    readonly ConcurrentDictionary<(string Family, Type Op), Delegate> _operatorKernels = new();
+
+    /// <summary>y = f(x) specialised for the operator struct <typeparamref name="TOp"/>.</summary>
+    public Action<KernelConfig, AV, AV, int, float, float> Unary<TOp>() where TOp : struct, IUnaryOperator =>
+        (Action<KernelConfig, AV, AV, int, float, float>)_operatorKernels.GetOrAdd((nameof(Unary), typeof(TOp)),
+            _ => _acc.LoadStreamKernel<AV, AV, int, float, float>(ElementwiseKernels.Unary<TOp>));
+
+    /// <summary>gx = gy·f'(x, y) specialised for the operator struct <typeparamref name="TOp"/>.</summary>
+    public Action<KernelConfig, AV, AV, AV, AV, int, float, float> UnaryGrad<TOp>() where TOp : struct, IUnaryOperator =>
+        (Action<KernelConfig, AV, AV, AV, AV, int, float, float>)_operatorKernels.GetOrAdd((nameof(UnaryGrad), typeof(TOp)),
+            _ => _acc.LoadStreamKernel<AV, AV, AV, AV, int, float, float>(ElementwiseKernels.UnaryGrad<TOp>));
+
+    /// <summary>Broadcasting y = a ∘ b specialised for the operator struct <typeparamref name="TOp"/>.</summary>
+    public Action<KernelConfig, AV, KernelView, AV, KernelView, AV, int> Binary<TOp>() where TOp : struct, IBinaryOperator =>
+        (Action<KernelConfig, AV, KernelView, AV, KernelView, AV, int>)_operatorKernels.GetOrAdd((nameof(Binary), typeof(TOp)),
+            _ => _acc.LoadStreamKernel<AV, KernelView, AV, KernelView, AV, int>(ElementwiseKernels.Binary<TOp>));
     public readonly Lazy<Action<KernelConfig, AV, KernelView, AV, KernelView, int>> Copy;
     public readonly Lazy<Action<KernelConfig, AV, int, float>> Fill;
     public readonly Lazy<Action<KernelConfig, AV, AV, int, int, int>> ReduceRowLoop, ReduceTree;
     public readonly Lazy<Action<KernelConfig, AV, AV, AV, GemmParams>> GemmNaive, GemmTiled16, GemmBlocked64;
-    public readonly Lazy<Action<KernelConfig, AV, AV, ConvParams>> Im2Col;
-    public readonly Lazy<Action<KernelConfig, AV, AV, ConvParams, int>> Col2Im;
+    public readonly Lazy<Action<KernelConfig, AV, AV, ConvGeometry>> Im2Col;
+    public readonly Lazy<Action<KernelConfig, AV, AV, ConvGeometry, int>> Col2Im;
     public readonly Lazy<Action<KernelConfig, AV, AV, int, int, int>> AddChannelBias;
-    public readonly Lazy<Action<KernelConfig, AV, AV, AVi, PoolParams, int>> MaxPool;
-    public readonly Lazy<Action<KernelConfig, AV, AV, PoolParams>> AvgPool, AvgPoolGrad;
-    public readonly Lazy<Action<KernelConfig, AV, AVi, AV, PoolParams>> MaxPoolGrad;
+    public readonly Lazy<Action<KernelConfig, AV, AV, AVi, PoolGeometry, int>> MaxPool;
+    public readonly Lazy<Action<KernelConfig, AV, AV, PoolGeometry>> AvgPool, AvgPoolGrad;
+    public readonly Lazy<Action<KernelConfig, AV, AVi, AV, PoolGeometry>> MaxPoolGrad;
     public readonly Lazy<Action<KernelConfig, AV, AV, AVi, AVi, AV, int, int, int, int>> AxisWeights;
     public readonly Lazy<Action<KernelConfig, AV, AVi, AV, int, int, int, int>> IndexSelect, IndexAdd;
     public readonly Lazy<Action<KernelConfig, AV, AV, AV, AV, int, AdamParams>> Adam;

@@ -2,9 +2,9 @@
 // Each builder validates its arguments and returns plain data (tensors, dicts, inert objects).
 using System.Buffers.Binary;
 using System.Text;
-using My3DGen.WeightsConverter.Torch;
+using My3DGen.WeightsConverter.Pickle;
 
-namespace My3DGen.WeightsConverter.Pickle;
+namespace My3DGen.WeightsConverter.Torch;
 
 internal static class CallBuilders
 {

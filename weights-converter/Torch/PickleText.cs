@@ -3,7 +3,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace My3DGen.WeightsConverter.Pickle;
+namespace My3DGen.WeightsConverter.Torch;
 
 internal static class PickleText
 {

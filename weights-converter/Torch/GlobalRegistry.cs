@@ -1,8 +1,8 @@
 // The allowlist of globals a pickle may reference, each mapped to a data builder kind. Anything else
 // is rejected with UnknownGlobalException; no global is ever imported or called.
-using My3DGen.WeightsConverter.Torch;
+using My3DGen.WeightsConverter.Pickle;
 
-namespace My3DGen.WeightsConverter.Pickle;
+namespace My3DGen.WeightsConverter.Torch;
 
 /// <summary>What an allowlisted global builds when a pickle calls or instantiates it.</summary>
 internal enum GlobalKind

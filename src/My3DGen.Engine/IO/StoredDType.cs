@@ -2,10 +2,35 @@
 // The engine computes in float32; other types are converted on load.
 namespace My3DGen.Engine.IO;
 
-public enum StoredDType { F32, F16, BF16, F64, I64, I32, I16, I8, U8, Bool }
+/// <summary>Element types a weights file can store.</summary>
+public enum StoredDType
+{
+    /// <summary>32-bit float.</summary>
+    F32,
+    /// <summary>IEEE half.</summary>
+    F16,
+    /// <summary>bfloat16.</summary>
+    BF16,
+    /// <summary>64-bit float.</summary>
+    F64,
+    /// <summary>64-bit signed integer.</summary>
+    I64,
+    /// <summary>32-bit signed integer.</summary>
+    I32,
+    /// <summary>16-bit signed integer.</summary>
+    I16,
+    /// <summary>8-bit signed integer.</summary>
+    I8,
+    /// <summary>8-bit unsigned integer.</summary>
+    U8,
+    /// <summary>Boolean (one byte).</summary>
+    Bool,
+}
 
+/// <summary>Sizes and safetensors names of <see cref="StoredDType"/>.</summary>
 public static class StoredDTypeInfo
 {
+    /// <summary>Bytes per element.</summary>
     public static int Size(this StoredDType t) => t switch
     {
         StoredDType.F64 or StoredDType.I64 => 8,
@@ -14,12 +39,14 @@ public static class StoredDTypeInfo
         _ => 1,
     };
 
+    /// <summary>The dtype string in a safetensors header.</summary>
     public static string SafeTensorsName(this StoredDType t) => t switch
     {
         StoredDType.Bool => "BOOL",
         _ => t.ToString(),
     };
 
+    /// <summary>Parses a safetensors dtype string.</summary>
     public static bool TryParseSafeTensors(string name, out StoredDType t)
     {
         switch (name)

@@ -1,4 +1,4 @@
-// Layout ops: views that only change shape/strides/offset (reshape, permute, slice, expand) and the
+// Shape ops (not to be confused with a tensor's memory layout): views that only change shape/strides/offset (reshape, permute, slice, expand) and the
 // copying ops built on the strided Copy primitive (contiguous, concat, pad). Backward beside forward.
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Backends;
@@ -7,7 +7,8 @@ using My3DGen.Kernels;
 
 namespace My3DGen.Engine.Ops;
 
-public static class Layout
+/// <summary>Views and copies that change shape, order or extent (reshape, permute, slice, concat, pad, ...), with autograd.</summary>
+public static class ShapeOps
 {
     /// <summary>A dense row-major copy of x, or x itself when it is already contiguous and no copy is forced.</summary>
     public static Tensor Contiguous(Tensor x, bool forceCopy = false)
@@ -75,6 +76,7 @@ public static class Layout
         return [Permute(gy, inv)];
     }
 
+    /// <summary>Swaps axes <paramref name="a"/> and <paramref name="b"/> (a view).</summary>
     public static Tensor Transpose(Tensor x, int a, int b)
     {
         a = ShapeUtil.NormalizeAxis("transpose", a, x.Rank);

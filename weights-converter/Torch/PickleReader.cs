@@ -6,8 +6,9 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 using My3DGen.WeightsConverter.Bytes;
+using My3DGen.WeightsConverter.Pickle;
 
-namespace My3DGen.WeightsConverter.Pickle;
+namespace My3DGen.WeightsConverter.Torch;
 
 /// <summary>Decodes one pickle (up to its STOP opcode) from a window of the input.</summary>
 internal sealed class PickleReader

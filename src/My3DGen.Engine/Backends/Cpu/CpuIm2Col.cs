@@ -7,7 +7,7 @@ using System.Runtime.InteropServices;
 
 namespace My3DGen.Engine.Backends.Cpu;
 
-public static class CpuIm2Col
+internal static class CpuIm2Col
 {
     /// <summary>Output extent of a convolution along one axis: (input + 2·pad − kernel) / stride + 1.</summary>
     public static int OutputSize(int input, int kernel, int stride, int pad) => (input + 2 * pad - kernel) / stride + 1;

@@ -1,9 +1,9 @@
 // State shared by every pickle read from one input (the outer pickle and the torch blobs nested in it):
 // the work budget that bounds time, the nesting depth, the globals seen, and caches.
 using My3DGen.WeightsConverter.Bytes;
-using My3DGen.WeightsConverter.Torch;
+using My3DGen.WeightsConverter.Pickle;
 
-namespace My3DGen.WeightsConverter.Pickle;
+namespace My3DGen.WeightsConverter.Torch;
 
 /// <summary>Shared limits and bookkeeping for all pickles decoded from one input file.</summary>
 internal sealed class PickleSession
