@@ -34,8 +34,12 @@ public sealed record SynthesisOptions
 /// <summary>Generator outputs: image [N,3,res,res] (≈[−1,1]), image_raw [N,3,R,R], image_depth [N,1,R,R], features [N,32,R,R].</summary>
 public sealed record SynthesisResult(Tensor Image, Tensor ImageRaw, Tensor ImageDepth, Tensor FeatureImage, Tensor? Planes);
 
-public sealed class Eg3dGenerator
+/// <summary>The EG3D generator. It owns its weight tensors: <see cref="Dispose"/> releases them (and any attached LoRA set).
+/// Not thread-safe: one render or training step at a time per instance.</summary>
+public sealed class Eg3dGenerator : IDisposable
 {
+    bool _disposed;
+    /// <summary>The architecture (resolutions, channels, rendering settings).</summary>
     public Eg3dConfig Config { get; }
     public IBackend Backend { get; }
     /// <summary>Every tensor by EG3D state-dict name, in state-dict order.</summary>
@@ -45,6 +49,8 @@ public sealed class Eg3dGenerator
     public SuperResolutionNetwork SuperResolution { get; }
     public OsgDecoder Decoder { get; }
     public ImportanceRenderer Renderer { get; }
+    /// <summary>The LoRA set currently attached (it changes this generator's output until disposed), or null.</summary>
+    public Lora.LoraNetwork? AttachedLora { get; internal set; }
 
     Eg3dGenerator(Eg3dConfig cfg, ParameterStore store)
     {
@@ -163,6 +169,15 @@ public sealed class Eg3dGenerator
     {
         if (ws.Rank != 3 || ws.Shape[1] != Config.NumWs || ws.Shape[2] != Config.WDim)
             throw new ArgumentException($"ws: expected [N,{Config.NumWs},{Config.WDim}], got [{string.Join(",", ws.Shape)}]", nameof(ws));
+    }
+
+    /// <summary>Removes an attached LoRA set and releases every weight tensor; the generator is unusable afterwards.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        AttachedLora?.Dispose();
+        foreach (var (_, t) in Tensors) t.Dispose();
     }
 
     /// <summary>Runs <paramref name="body"/> without recording gradients (inference).</summary>

@@ -2,6 +2,7 @@
 using My3DGen.Engine.Ops;
 using My3DGen.Engine.Tensors;
 using My3DGen.Models.Cameras;
+using My3DGen.Models.Lora;
 using My3DGen.Personalization.Lora;
 using My3DGen.Personalization.Training;
 using My3DGen.Models;

@@ -7,6 +7,7 @@ using My3DGen.Engine.Tensors;
 using My3DGen.Models.Cameras;
 using My3DGen.Models.Perceptual;
 using My3DGen.Personalization.Data;
+using My3DGen.Models.Lora;
 using My3DGen.Personalization.Lora;
 using My3DGen.Personalization.Training;
 using My3DGen.Models;
@@ -36,7 +37,7 @@ public class TrainerTests
         return new PersonDataset(samples, 14);
     }
 
-    static PersonalizeOptions Options(int steps) => new() { Steps = steps, Seed = 7, Rank = 1, Alpha = 1f, LearningRate = 0.003f, CheckpointEvery = 2 };
+    static PersonalizeOptions Options(int steps) => new() { Steps = steps, Seed = 7, Lora = new LoraOptions(1, 1f, 7), LearningRate = 0.003f, CheckpointEvery = 2 };
 
     static Dictionary<string, float[]> Train(int steps, string? resumeFrom, string? checkpoint, out List<float> losses)
     {
@@ -80,7 +81,7 @@ public class TrainerTests
             float after = p.EvaluateLoss();
             TestContext.Out.WriteLine($"dataset loss before {before:F4}, after 12 steps {after:F4}");
             Assert.That(after, Is.LessThan(0.9f * before));
-            AdapterFile.Save(p, adapter);
+            p.SaveAdapter(adapter);
             using var ng = GradMode.NoGrad();
             trainedImage = gen.Synthesize(ws, cam, new SynthesisOptions()).Image.ToArray();
         }

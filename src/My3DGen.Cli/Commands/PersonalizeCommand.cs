@@ -4,7 +4,7 @@ using System.CommandLine;
 using My3DGen.Engine.Backends;
 using My3DGen.Models.Perceptual;
 using My3DGen.Personalization.Data;
-using My3DGen.Personalization.Lora;
+using My3DGen.Models.Lora;
 using My3DGen.Personalization.Reporting;
 using My3DGen.Personalization.Training;
 using Spectre.Console;
@@ -47,7 +47,7 @@ public static class PersonalizeCommand
             using var lpips = LoadLpips(pr.GetValue(lpipsBackbone), pr.GetValue(lpipsLin), pr.GetValue(lpipsRandom), backend);
             var opts = new PersonalizeOptions
             {
-                Steps = pr.GetValue(steps), BatchSize = pr.GetValue(batch), Rank = pr.GetValue(rank), Alpha = pr.GetValue(alpha),
+                Steps = pr.GetValue(steps), BatchSize = pr.GetValue(batch), Lora = new LoraOptions(pr.GetValue(rank), pr.GetValue(alpha), pr.GetValue(seed)),
                 LearningRate = pr.GetValue(lr), Seed = pr.GetValue(seed), TrainDecoder = !pr.GetValue(freezeDecoder),
                 FullFineTune = pr.GetValue(full), CheckpointEvery = pr.GetValue(every), PreviewEvery = pr.GetValue(preview),
             };
@@ -65,10 +65,9 @@ public static class PersonalizeCommand
                                    (lpips.IsRandom ? " [yellow](random LPIPS weights)[/]" : ""));
             TrainingProgressView.Run("personalizing", opts.Steps, (progress, _) =>
             {
-                trainer.Run(progress, opts.CheckpointEvery > 0 ? ckpt : null, p => TrainingPreview.Write(p, grid, curve));
+                trainer.Run(progress, opts.CheckpointEvery > 0 ? ckpt : null, p => TrainingPreview.Write(p, grid, curve), adapterPath: outPath);
                 return 0;
             });
-            AdapterFile.Save(trainer, outPath);
             TrainingPreview.Write(trainer, grid, curve);
             AnsiConsole.MarkupLine($"adapter: [bold]{Markup.Escape(outPath)}[/] ({new FileInfo(outPath).Length / 1024.0:F1} KiB)");
             AnsiConsole.MarkupLine($"preview: {Markup.Escape(grid)} (top: photos, bottom: renders); loss curve: {Markup.Escape(curve)}");

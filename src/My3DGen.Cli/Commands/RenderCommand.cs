@@ -59,8 +59,8 @@ public static class RenderCommand
         if (a.Orbit < 0) throw new ArgumentException("--orbit must be ≥ 0", "orbit");
         var backend = DeviceSelector.Create(a.Device);
         var g = Eg3dGenerator.Load(a.Model, backend);
-        using var lora = a.Adapter == null ? null : AdapterFile.Apply(g, a.Adapter);
-        lora?.Merge();   // inference: fold the adapter into the weights (plain EG3D speed)
+        using var adapter = a.Adapter == null ? null : AdapterFile.Apply(g, a.Adapter);
+        adapter?.Merge();   // inference: fold the adapter into the weights (plain EG3D speed)
         Directory.CreateDirectory(a.Out);
         using var noGrad = GradMode.NoGrad();
         var cond = a.CondCamera != null ? CameraLabel.Validate(NpyFile.Read(a.CondCamera).Data, "cond-camera") == 1

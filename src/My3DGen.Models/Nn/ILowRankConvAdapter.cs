@@ -13,5 +13,8 @@ public interface ILowRankConvAdapter : ILayerAdapter
     Tensor A { get; }
     /// <summary>[O, R].</summary>
     Tensor B { get; }
+    /// <summary>The factor applied to B·A (alpha / rank).</summary>
     float Scaling { get; }
+    /// <summary>Where the layer applies the factors without forming ΔW while they are being trained.</summary>
+    FusedLoraMode Fused { get; }
 }

@@ -10,7 +10,7 @@ using My3DGen.Models.Cameras;
 using My3DGen.Models.Imaging;
 using My3DGen.Models.Perceptual;
 using My3DGen.Personalization.Data;
-using My3DGen.Personalization.Lora;
+using My3DGen.Models.Lora;
 using My3DGen.Personalization.Reporting;
 using My3DGen.Personalization.Training;
 using SixLabors.ImageSharp;
@@ -77,12 +77,11 @@ public static class DemoRunner
         var before = Measure(beforeImages, targets, lpips);
 
         var data = new PersonDataset(train, gen.Config.NumWs);
-        var options = new PersonalizeOptions { Steps = o.Steps, LearningRate = o.LearningRate, Seed = o.Seed, Rank = 1, Alpha = 1f, TrainDecoder = true, CheckpointEvery = 0 };
+        var options = new PersonalizeOptions { Steps = o.Steps, LearningRate = o.LearningRate, Seed = o.Seed, Lora = new LoraOptions(1, 1f, o.Seed), TrainDecoder = true, CheckpointEvery = 0 };
         stage?.Report($"personalizing: rank-1 LoRA + decoder, {o.Steps} steps, MSE + LPIPS (random-weight AlexNet: no downloads)");
         using var trainer = new Personalizer(gen, lpips, data, options);
-        trainer.Run(training);
         var adapterPath = Path.Combine(o.OutputDirectory, "person.lora.safetensors");
-        AdapterFile.Save(trainer, adapterPath);
+        trainer.Run(training, adapterPath: adapterPath);
 
         stage?.Report("measuring the personalized generator on the held-out views");
         var afterImages = RenderHeldOut(gen, anchors);

@@ -3,7 +3,7 @@
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Tensors;
 
-namespace My3DGen.Personalization.Lora;
+namespace My3DGen.Models.Lora;
 
 /// <summary>Factors of one adapter; <see cref="Name"/> is the base layer's state-dict prefix.</summary>
 public sealed class LoraFactors
