@@ -115,17 +115,29 @@ public sealed class Eg3dGenerator : IDisposable
         var settings = new RenderSettings(options.Deterministic ? null : new Random(options.Seed + 1), options.RaysPerChunk);
         var flat = FlatPlanes.From(planes);
         var (features, depth) = Renderer.Render(flat, rays, settings, options.Trace);
-        var featureImage = features.Permute(0, 2, 1).Reshape(n, features.Shape[2], r, r);
-        var depthImage = depth.Permute(0, 2, 1).Reshape(n, 1, r, r);
+        var featureImage = ToImage(features, r);
+        var depthImage = ToImage(depth, r);
         var raw = featureImage.Slice(1, 0, 3).Contiguous();
+        var image = SuperResolve(raw, featureImage, ws, options.Seed);
+        return new SynthesisResult(image, raw, depthImage, featureImage, options.ReturnPlanes ? planes : null);
+    }
+
+    /// <summary>Per-ray values [N, R·R, C] → an image [N, C, R, R] (rays are row-major pixels).</summary>
+    internal static Tensor ToImage(Tensor perRay, int r) =>
+        perRay.Permute(0, 2, 1).Reshape(perRay.Shape[0], perRay.Shape[2], r, r);
+
+    /// <summary>The super-resolution stage: <paramref name="raw"/> [N,3,R,R] and <paramref name="featureImage"/> [N,32,R,R] → image,
+    /// with the model's SR noise mode ("random" noise is seeded by <paramref name="seed"/> + 2). The one implementation shared by
+    /// rendering and the staged training backward.</summary>
+    internal Tensor SuperResolve(Tensor raw, Tensor featureImage, Tensor ws, int seed)
+    {
         var srNoise = Config.Rendering.SuperresolutionNoiseMode switch
         {
             "const" => NoiseSettings.Const,
-            "random" => new NoiseSettings(NoiseMode.Random, new Random(options.Seed + 2)),
+            "random" => new NoiseSettings(NoiseMode.Random, new Random(seed + 2)),
             _ => NoiseSettings.None,
         };
-        var image = SuperResolution.Forward(raw, featureImage, ws, srNoise);
-        return new SynthesisResult(image, raw, depthImage, featureImage, options.ReturnPlanes ? planes : null);
+        return SuperResolution.Forward(raw, featureImage, ws, srNoise);
     }
 
     /// <summary>Full synthesis: planes from ws, then <see cref="Render"/>. ws [N,14,w_dim], camera [N,25].
