@@ -91,6 +91,8 @@ public sealed class PersonDataset
         return new PersonDataset(samples, numWs);
     }
 
+    static string FirstLine(string message) => message.Split('\n', 2)[0].TrimEnd('\r', ' ', '.');
+
     /// <summary>"path: problem" → "problem" (the wrapping exception names the path itself).</summary>
     static string WithoutPath(string message, string path) => message.StartsWith(path + ": ", StringComparison.Ordinal) ? message[(path.Length + 2)..] : message;
 
@@ -127,10 +129,19 @@ public sealed class PersonDataset
         if (!File.Exists(path)) throw new DatasetException(path, "image not found");
         Image<Rgb24> img;
         try { img = Image.Load<Rgb24>(path); }
-        catch (Exception e) when (e is ImageFormatException or NotSupportedException or EndOfStreamException or ArgumentException)
-        { throw new DatasetException(path, "unreadable image (corrupt, truncated or not an image): " + e.Message, e); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        { throw new DatasetException(path, "cannot read the image: " + e.GetType().Name, e); }
+        catch (Exception e) when (e is IOException and not EndOfStreamException or UnauthorizedAccessException)
+        { throw new DatasetException(path, "cannot read the file: " + (e is UnauthorizedAccessException ? "permission denied" : "I/O error"), e); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Decoders fail on corrupt or truncated data with many exception types (even IndexOutOfRangeException).
+            var why = e switch
+            {
+                UnknownImageFormatException => "not a PNG or JPEG image",
+                ImageFormatException => FirstLine(e.Message),
+                _ => "corrupt or truncated image data",
+            };
+            throw new DatasetException(path, "unreadable image: " + why, e);
+        }
         using (img)
         {
             if (img.Width != resolution || img.Height != resolution)
