@@ -20,6 +20,7 @@ public sealed record SynthesisOptions
     public NoiseMode NoiseMode { get; init; } = NoiseMode.Const;
     /// <summary>No depth jitter and deterministic importance u (the fixture rule, spec §5.6). When false, <see cref="Seed"/> seeds the sampling.</summary>
     public bool Deterministic { get; init; } = true;
+    /// <summary>Seed of random noise, depth jitter and random SR noise (sample i of a batch rendered alone uses Seed + i).</summary>
     public int Seed { get; init; }
     /// <summary>Ray-marching resolution R; null = the model's neural_rendering_resolution.</summary>
     public int? NeuralRenderingResolution { get; init; }
@@ -28,7 +29,7 @@ public sealed record SynthesisOptions
     /// <summary>Rays rendered per chunk (bounds memory).</summary>
     public int RaysPerChunk { get; init; } = 2048;
     /// <summary>Optional stage-by-stage record of the render.</summary>
-    public RenderTrace? Trace { get; init; }
+    internal RenderTrace? Trace { get; init; }
 }
 
 /// <summary>Generator outputs: image [N,3,res,res] (≈[−1,1]), image_raw [N,3,R,R], image_depth [N,1,R,R], features [N,32,R,R].</summary>
@@ -41,14 +42,15 @@ public sealed class Eg3dGenerator : IDisposable
     bool _disposed;
     /// <summary>The architecture (resolutions, channels, rendering settings).</summary>
     public Eg3dConfig Config { get; }
+    /// <summary>The device backend holding the weights; inputs must live on it.</summary>
     public IBackend Backend { get; }
     /// <summary>Every tensor by EG3D state-dict name, in state-dict order.</summary>
     public IReadOnlyList<KeyValuePair<string, Tensor>> Tensors { get; }
-    public MappingNetwork MappingNetwork { get; }
-    public SynthesisNetwork Backbone { get; }
-    public SuperResolutionNetwork SuperResolution { get; }
-    public OsgDecoder Decoder { get; }
-    public ImportanceRenderer Renderer { get; }
+    internal MappingNetwork MappingNetwork { get; }
+    internal SynthesisNetwork Backbone { get; }
+    internal SuperResolutionNetwork SuperResolution { get; }
+    internal OsgDecoder Decoder { get; }
+    internal ImportanceRenderer Renderer { get; }
     /// <summary>The LoRA set currently attached (it changes this generator's output until disposed), or null.</summary>
     public Lora.LoraNetwork? AttachedLora { get; internal set; }
 

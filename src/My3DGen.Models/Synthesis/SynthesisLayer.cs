@@ -8,7 +8,7 @@ using My3DGen.Models.Eg3d;
 namespace My3DGen.Models.Synthesis;
 
 /// <summary>x [N,I,h,h], w [N,w_dim] → [N,O,res,res] with res = h·up.</summary>
-public sealed class SynthesisLayer
+internal sealed class SynthesisLayer
 {
     public string Name { get; }
     /// <summary>Raw conv weight [O,I,3,3] (no gain: demodulation normalises it).</summary>
@@ -82,7 +82,7 @@ public sealed class SynthesisLayer
 }
 
 /// <summary>StyleGAN2 ToRGBLayer: 1×1 modulated conv without demodulation, styles scaled by 1/√I, + bias, optional clamp.</summary>
-public sealed class ToRgbLayer
+internal sealed class ToRgbLayer
 {
     public string Name { get; }
     public Tensor Weight { get; }

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace My3DGen.Personalization.Files;
 
 /// <summary>Helpers around the atomic writes (temp file + rename) of adapter and checkpoint files.</summary>
-public static partial class OutputFiles
+internal static partial class OutputFiles
 {
     /// <summary>Runs <paramref name="write"/>(<paramref name="path"/>); an IO failure becomes an <see cref="OutputWriteException"/>
     /// naming <paramref name="path"/> (the temp file's name is replaced by it).</summary>

@@ -28,6 +28,7 @@ public sealed class Personalizer : IDisposable
     readonly PersonDataset _data;
     readonly Tensor[] _targets, _targetsRaw;
     readonly int _rawRes;
+    readonly List<float> _losses = new();
     bool _disposed;
     /// <summary>The run's settings (validated).</summary>
     public PersonalizeOptions Options { get; }
@@ -38,7 +39,7 @@ public sealed class Personalizer : IDisposable
     /// <summary>Steps completed so far.</summary>
     public int Step { get; private set; }
     /// <summary>Total loss of every completed step (for the loss curve).</summary>
-    public List<float> LossHistory { get; } = new();
+    public IReadOnlyList<float> LossHistory => _losses;
     /// <summary>Hash of the base model the adapter is trained on.</summary>
     public string BaseHash => Trainables.BaseHash;
     /// <summary>Content hash of the dataset (names, photos, cameras, anchors): a checkpoint only resumes on the same data.</summary>
@@ -142,7 +143,7 @@ public sealed class Personalizer : IDisposable
         Optimizer.Step();
         Optimizer.ZeroGrad();
         Step++;
-        LossHistory.Add((float)total);
+        _losses.Add((float)total);
         return new TrainingProgress(Step, Options.Steps, (float)total, (float)m128, (float)m512, (float)l128, (float)l512, 0, TimeSpan.Zero);
     }
 
@@ -217,7 +218,7 @@ public sealed class Personalizer : IDisposable
     internal void Restore(int step, ulong rngState, IEnumerable<float> losses)
     {
         Step = step; Rng.State = rngState;
-        LossHistory.Clear(); LossHistory.AddRange(losses);
+        _losses.Clear(); _losses.AddRange(losses);
     }
 
     /// <summary>Releases the optimiser state and restores the base generator (adapters removed, trained tensors reset).</summary>
