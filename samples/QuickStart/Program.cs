@@ -27,7 +27,7 @@ if (model.EndsWith(".pkl", StringComparison.OrdinalIgnoreCase))
     model = converted;
 }
 var backend = DeviceSelector.Create();   // CUDA > OpenCL > CPU, or MY3DGEN_DEVICE
-var generator = Eg3dGenerator.Load(model, backend);
+using var generator = Eg3dGenerator.Load(model, backend);
 var cfg = generator.Config;
 Console.WriteLine($"loaded {model} ({cfg.ImgResolution}² output) on {backend.Name}");
 
@@ -62,9 +62,8 @@ string adapterPath = Path.Combine(outDir, "person.lora.safetensors");
 using (var lpips = Lpips.CreateRandom(LpipsNet.Alex, seed: 0, backend))
 using (var trainer = new Personalizer(generator, lpips, person, new PersonalizeOptions { Steps = steps, CheckpointEvery = 0 }))
 {
-    trainer.Run();
+    await trainer.RunAsync(adapterPath: adapterPath);   // also takes IProgress<TrainingProgress> and a CancellationToken
     Console.WriteLine($"personalized for {trainer.Step} steps: loss {trainer.LossHistory[0]:F4} -> {trainer.LossHistory[^1]:F4}");
-    AdapterFile.Save(trainer, adapterPath);
 }   // disposing the trainer restores the base generator
 
 // 5. Apply the adapter (dispose it to get the base back) and render the same view again.

@@ -20,6 +20,7 @@ public sealed record SynthesisOptions
     public NoiseMode NoiseMode { get; init; } = NoiseMode.Const;
     /// <summary>No depth jitter and deterministic importance u (the fixture rule, spec §5.6). When false, <see cref="Seed"/> seeds the sampling.</summary>
     public bool Deterministic { get; init; } = true;
+    /// <summary>Seed of random noise, depth jitter and random SR noise (sample i of a batch rendered alone uses Seed + i).</summary>
     public int Seed { get; init; }
     /// <summary>Ray-marching resolution R; null = the model's neural_rendering_resolution.</summary>
     public int? NeuralRenderingResolution { get; init; }
@@ -28,23 +29,30 @@ public sealed record SynthesisOptions
     /// <summary>Rays rendered per chunk (bounds memory).</summary>
     public int RaysPerChunk { get; init; } = 2048;
     /// <summary>Optional stage-by-stage record of the render.</summary>
-    public RenderTrace? Trace { get; init; }
+    internal RenderTrace? Trace { get; init; }
 }
 
 /// <summary>Generator outputs: image [N,3,res,res] (≈[−1,1]), image_raw [N,3,R,R], image_depth [N,1,R,R], features [N,32,R,R].</summary>
 public sealed record SynthesisResult(Tensor Image, Tensor ImageRaw, Tensor ImageDepth, Tensor FeatureImage, Tensor? Planes);
 
-public sealed class Eg3dGenerator
+/// <summary>The EG3D generator. It owns its weight tensors: <see cref="Dispose"/> releases them (and any attached LoRA set).
+/// Not thread-safe: one render or training step at a time per instance.</summary>
+public sealed class Eg3dGenerator : IDisposable
 {
+    bool _disposed;
+    /// <summary>The architecture (resolutions, channels, rendering settings).</summary>
     public Eg3dConfig Config { get; }
+    /// <summary>The device backend holding the weights; inputs must live on it.</summary>
     public IBackend Backend { get; }
     /// <summary>Every tensor by EG3D state-dict name, in state-dict order.</summary>
     public IReadOnlyList<KeyValuePair<string, Tensor>> Tensors { get; }
-    public MappingNetwork MappingNetwork { get; }
-    public SynthesisNetwork Backbone { get; }
-    public SuperResolutionNetwork SuperResolution { get; }
-    public OsgDecoder Decoder { get; }
-    public ImportanceRenderer Renderer { get; }
+    internal MappingNetwork MappingNetwork { get; }
+    internal SynthesisNetwork Backbone { get; }
+    internal SuperResolutionNetwork SuperResolution { get; }
+    internal OsgDecoder Decoder { get; }
+    internal ImportanceRenderer Renderer { get; }
+    /// <summary>The LoRA set currently attached (it changes this generator's output until disposed), or null.</summary>
+    public Lora.LoraNetwork? AttachedLora { get; internal set; }
 
     Eg3dGenerator(Eg3dConfig cfg, ParameterStore store)
     {
@@ -109,17 +117,29 @@ public sealed class Eg3dGenerator
         var settings = new RenderSettings(options.Deterministic ? null : new Random(options.Seed + 1), options.RaysPerChunk);
         var flat = FlatPlanes.From(planes);
         var (features, depth) = Renderer.Render(flat, rays, settings, options.Trace);
-        var featureImage = features.Permute(0, 2, 1).Reshape(n, features.Shape[2], r, r);
-        var depthImage = depth.Permute(0, 2, 1).Reshape(n, 1, r, r);
+        var featureImage = ToImage(features, r);
+        var depthImage = ToImage(depth, r);
         var raw = featureImage.Slice(1, 0, 3).Contiguous();
+        var image = SuperResolve(raw, featureImage, ws, options.Seed);
+        return new SynthesisResult(image, raw, depthImage, featureImage, options.ReturnPlanes ? planes : null);
+    }
+
+    /// <summary>Per-ray values [N, R·R, C] → an image [N, C, R, R] (rays are row-major pixels).</summary>
+    internal static Tensor ToImage(Tensor perRay, int r) =>
+        perRay.Permute(0, 2, 1).Reshape(perRay.Shape[0], perRay.Shape[2], r, r);
+
+    /// <summary>The super-resolution stage: <paramref name="raw"/> [N,3,R,R] and <paramref name="featureImage"/> [N,32,R,R] → image,
+    /// with the model's SR noise mode ("random" noise is seeded by <paramref name="seed"/> + 2). The one implementation shared by
+    /// rendering and the staged training backward.</summary>
+    internal Tensor SuperResolve(Tensor raw, Tensor featureImage, Tensor ws, int seed)
+    {
         var srNoise = Config.Rendering.SuperresolutionNoiseMode switch
         {
             "const" => NoiseSettings.Const,
-            "random" => new NoiseSettings(NoiseMode.Random, new Random(options.Seed + 2)),
+            "random" => new NoiseSettings(NoiseMode.Random, new Random(seed + 2)),
             _ => NoiseSettings.None,
         };
-        var image = SuperResolution.Forward(raw, featureImage, ws, srNoise);
-        return new SynthesisResult(image, raw, depthImage, featureImage, options.ReturnPlanes ? planes : null);
+        return SuperResolution.Forward(raw, featureImage, ws, srNoise);
     }
 
     /// <summary>Full synthesis: planes from ws, then <see cref="Render"/>. ws [N,14,w_dim], camera [N,25].
@@ -163,6 +183,15 @@ public sealed class Eg3dGenerator
     {
         if (ws.Rank != 3 || ws.Shape[1] != Config.NumWs || ws.Shape[2] != Config.WDim)
             throw new ArgumentException($"ws: expected [N,{Config.NumWs},{Config.WDim}], got [{string.Join(",", ws.Shape)}]", nameof(ws));
+    }
+
+    /// <summary>Removes an attached LoRA set and releases every weight tensor; the generator is unusable afterwards.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        AttachedLora?.Dispose();
+        foreach (var (_, t) in Tensors) t.Dispose();
     }
 
     /// <summary>Runs <paramref name="body"/> without recording gradients (inference).</summary>

@@ -15,9 +15,6 @@ internal sealed record CaseDir(string Dir)
 /// <summary>A table row. <paramref name="Expect"/> is a substring of the stderr line (usually the path of the bad file).</summary>
 internal sealed record CliCase(string Name, Func<CaseDir, string[]> Args, int Exit, Func<CaseDir, string> Expect)
 {
-    /// <summary>Set when the row needs library work not merged yet: the row is listed as ignored with this reason.</summary>
-    public string? Pending { get; init; }
-
     public override string ToString() => Name;
 
     /// <summary>Runs the case in-process and checks exit code, one stderr line naming the problem, no stack trace, no output.</summary>

@@ -4,13 +4,13 @@
 using System.Diagnostics;
 using My3DGen.Engine.Tensors;
 using My3DGen.Models.Cameras;
+using My3DGen.Models.Lora;
 using My3DGen.Personalization.Lora;
 using My3DGen.Models;
 using My3DGen.Models.Synthesis;
 
 namespace My3DGen.Personalization.Tests;
 
-[NonParallelizable]
 public class FusedLoraTests
 {
     [TestCase(1)]
@@ -34,22 +34,17 @@ public class FusedLoraTests
 
         (float[] Image, float[] Raw, List<float[]> Grads, double Ms) Run(bool fused)
         {
-            var saved = SynthesisLayer.FusedLora;
-            SynthesisLayer.FusedLora = fused ? FusedLoraMode.Always : FusedLoraMode.Off;
-            try
-            {
-                using var scope = TensorScope.Begin();
-                var sw = Stopwatch.StartNew();
-                var res = gen.Synthesize(ws, cam, opts);
-                var loss = (res.Image * Tensor.FromArray(be, r1, batch, 3, img, img)).Sum()
-                         + (res.ImageRaw * Tensor.FromArray(be, r2, batch, 3, raw, raw)).Sum();
-                loss.Backward();
-                double ms = sw.Elapsed.TotalMilliseconds;
-                var grads = trainables.Select(t => t.Grad?.ToArray() ?? []).ToList();   // [] where unused (e.g. SR noise in deterministic mode)
-                foreach (var t in trainables) { t.Grad?.Dispose(); t.Grad = null; }
-                return (res.Image.ToArray(), res.ImageRaw.ToArray(), grads, ms);
-            }
-            finally { SynthesisLayer.FusedLora = saved; }
+            lora.Fused = fused ? FusedLoraMode.Always : FusedLoraMode.Off;
+            using var scope = TensorScope.Begin();
+            var sw = Stopwatch.StartNew();
+            var res = gen.Synthesize(ws, cam, opts);
+            var loss = (res.Image * Tensor.FromArray(be, r1, batch, 3, img, img)).Sum()
+                     + (res.ImageRaw * Tensor.FromArray(be, r2, batch, 3, raw, raw)).Sum();
+            loss.Backward();
+            double ms = sw.Elapsed.TotalMilliseconds;
+            var grads = trainables.Select(t => t.Grad?.ToArray() ?? []).ToList();   // [] where unused (e.g. SR noise in deterministic mode)
+            foreach (var t in trainables) { t.Grad?.Dispose(); t.Grad = null; }
+            return (res.Image.ToArray(), res.ImageRaw.ToArray(), grads, ms);
         }
 
         Run(true); Run(false);                                   // warm-up (JIT, buffer pools)
@@ -122,19 +117,14 @@ public class FusedLoraTests
             float[]? r = null;
             (float[] Y, List<float[]> G) Run(bool fused)
             {
-                var saved = SynthesisLayer.FusedLora;
-                SynthesisLayer.FusedLora = fused ? FusedLoraMode.Always : FusedLoraMode.Off;
-                try
-                {
-                    using var scope = TensorScope.Begin();
-                    var y = fwd(x, w);
-                    r ??= Enumerable.Range(0, (int)y.Numel).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
-                    (y * Tensor.FromArray(be, r, y.Shape)).Sum().Backward();
-                    var g = leaves.Select(t => t.Grad!.ToArray()).ToList();
-                    foreach (var t in leaves) { t.Grad!.Dispose(); t.Grad = null; }
-                    return (y.ToArray(), g);
-                }
-                finally { SynthesisLayer.FusedLora = saved; }
+                lora.Fused = fused ? FusedLoraMode.Always : FusedLoraMode.Off;
+                using var scope = TensorScope.Begin();
+                var y = fwd(x, w);
+                r ??= Enumerable.Range(0, (int)y.Numel).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+                (y * Tensor.FromArray(be, r, y.Shape)).Sum().Backward();
+                var g = leaves.Select(t => t.Grad!.ToArray()).ToList();
+                foreach (var t in leaves) { t.Grad!.Dispose(); t.Grad = null; }
+                return (y.ToArray(), g);
             }
             var u = Run(false);
             var f = Run(true);

@@ -4,6 +4,7 @@
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Tensors;
 using My3DGen.Models.Cameras;
+using My3DGen.Models.Lora;
 using My3DGen.Personalization.Lora;
 using My3DGen.Models;
 

@@ -1,12 +1,14 @@
 // Trainer behaviour on the tiny config: loss goes down on a synthetic person, a run interrupted by a checkpoint and
 // resumed in a fresh process state ends with exactly the adapter of an uninterrupted run, and adapter files
-// round-trip (with a typed error for the wrong base model).
+// round-trip (with a typed error for the wrong base model); a cancelled run checkpoints its progress, a checkpoint refuses
+// another dataset or a lower step target, and an unwritable output folder is refused before the first step.
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.IO;
 using My3DGen.Engine.Tensors;
 using My3DGen.Models.Cameras;
 using My3DGen.Models.Perceptual;
 using My3DGen.Personalization.Data;
+using My3DGen.Models.Lora;
 using My3DGen.Personalization.Lora;
 using My3DGen.Personalization.Training;
 using My3DGen.Models;
@@ -36,15 +38,30 @@ public class TrainerTests
         return new PersonDataset(samples, 14);
     }
 
-    static PersonalizeOptions Options(int steps) => new() { Steps = steps, Seed = 7, Rank = 1, Alpha = 1f, LearningRate = 0.003f, CheckpointEvery = 2 };
+    static PersonalizeOptions Options(int steps) => new() { Steps = steps, Seed = 7, Lora = new LoraOptions(1, 1f, 7), LearningRate = 0.003f, CheckpointEvery = 2 };
 
-    static Dictionary<string, float[]> Train(int steps, string? resumeFrom, string? checkpoint, out List<float> losses)
+    /// <summary>Reports synchronously on the training thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+    sealed class InlineProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+
+    /// <summary>Trains a fresh tiny generator to <paramref name="steps"/>; with <paramref name="cancelAfterStep"/> &gt; 0 the run is
+    /// cancelled (through RunAsync's token) once that step has completed, and must end with OperationCanceledException.</summary>
+    static Dictionary<string, float[]> Train(int steps, string? resumeFrom, string? checkpoint, out List<float> losses, int cancelAfterStep = 0)
     {
         var gen = TinyGenerators.Create(21);
         using var lpips = Lpips.CreateRandom(LpipsNet.Alex, 1, gen.Backend);
         using var p = new Personalizer(gen, lpips, MakeData(gen), Options(steps));
         if (resumeFrom != null) Checkpoint.Load(p, resumeFrom);
-        p.Run(checkpointPath: checkpoint);
+        if (cancelAfterStep > 0)
+        {
+            using var cts = new CancellationTokenSource();
+            var progress = new InlineProgress(r => { if (r.Step == cancelAfterStep) cts.Cancel(); });
+            Assert.CatchAsync<OperationCanceledException>(() => p.RunAsync(progress, checkpoint, cancel: cts.Token));
+            Assert.That(p.Step, Is.EqualTo(cancelAfterStep), "the run stops at the next step boundary");
+        }
+        else p.Run(checkpointPath: checkpoint);
         losses = p.LossHistory.ToList();
         return p.Trainables.Named.ToDictionary(n => n.Name, n => n.Value.ToArray());
     }
@@ -61,6 +78,50 @@ public class TrainerTests
             Assert.That(resumed[name], Is.EqualTo(v), $"tensor {name} differs after resume");
         File.Delete(ckpt);
         TestContext.Out.WriteLine($"losses {string.Join(", ", fullLosses.Select(l => l.ToString("F4")))}; {full.Count} tensors identical");
+
+        // Cancelled after step 3 (periodic checkpoints every 2): the cancellation itself checkpoints step 3, and resuming
+        // from it ends exactly where the uninterrupted run does.
+        Train(4, null, ckpt, out _, cancelAfterStep: 3);
+        using (var meta = SafeTensorsFile.Open(ckpt)) Assert.That(meta.Metadata["step"], Is.EqualTo("3"));
+        var afterCancel = Train(4, ckpt, null, out var afterCancelLosses);
+        Assert.That(afterCancelLosses, Is.EqualTo(fullLosses), "loss history after cancel + resume");
+        foreach (var (name, v) in full)
+            Assert.That(afterCancel[name], Is.EqualTo(v), $"tensor {name} differs after cancel + resume");
+
+        // The same checkpoint refuses another dataset and a step target below its own step, in one line naming it.
+        var gen = TinyGenerators.Create(21);
+        using var lpips = Lpips.CreateRandom(LpipsNet.Alex, 1, gen.Backend);
+        var data = MakeData(gen);
+        var renamed = new PersonDataset(data.Samples.Select((s, i) => i == 0 ? s with { Name = "someone_else.png" } : s).ToList(), 14);
+        using (var p = new Personalizer(gen, lpips, renamed, Options(4)))
+        {
+            var ex = Assert.Throws<ResumeMismatchException>(() => Checkpoint.Load(p, ckpt))!;
+            Assert.That(ex.Message, Does.StartWith(ckpt + ": ").And.Contain("another dataset").And.Not.Contain("\n"));
+            Assert.That(p.Step, Is.EqualTo(0));
+        }
+        using (var p = new Personalizer(gen, lpips, data, Options(2)))
+        {
+            var ex = Assert.Throws<ResumeMismatchException>(() => Checkpoint.Load(p, ckpt))!;
+            Assert.That(ex.Message, Does.StartWith(ckpt + ": ").And.Contain("step 3").And.Contain("--steps 2"));
+        }
+        File.Delete(ckpt);
+    }
+
+    [Test]
+    public void UnwritableAdapterFolderIsRefusedBeforeTraining()
+    {
+        var gen = TinyGenerators.Create(21);
+        using var lpips = Lpips.CreateRandom(LpipsNet.Alex, 1, gen.Backend);
+        var blocker = Tmp("blocker");
+        File.WriteAllText(blocker, "a file, not a folder");
+        var adapter = Path.Combine(blocker, "a.lora.safetensors");
+        using (var p = new Personalizer(gen, lpips, MakeData(gen), Options(4)))
+        {
+            var ex = Assert.Throws<Files.OutputWriteException>(() => p.Run(adapterPath: adapter))!;
+            Assert.That(ex.Message, Does.StartWith(adapter + ": cannot write"));
+            Assert.That(p.Step, Is.EqualTo(0), "no step ran");
+        }
+        File.Delete(blocker);
     }
 
     [Test]
@@ -80,7 +141,7 @@ public class TrainerTests
             float after = p.EvaluateLoss();
             TestContext.Out.WriteLine($"dataset loss before {before:F4}, after 12 steps {after:F4}");
             Assert.That(after, Is.LessThan(0.9f * before));
-            AdapterFile.Save(p, adapter);
+            p.SaveAdapter(adapter);
             using var ng = GradMode.NoGrad();
             trainedImage = gen.Synthesize(ws, cam, new SynthesisOptions()).Image.ToArray();
         }

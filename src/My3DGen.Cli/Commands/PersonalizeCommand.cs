@@ -2,6 +2,7 @@
 // dataset and LPIPS, then trains (PersonalizeRun) and prints where the adapter, preview and loss curve are.
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using My3DGen.Models.Lora;
 using My3DGen.Personalization.Training;
 
 namespace My3DGen.Cli.Commands;
@@ -41,7 +42,8 @@ public static class PersonalizeCommand
             var opts = new PersonalizeOptions
             {
                 Steps = OptionChecks.InRange(p.GetValue(steps), "--steps", 1, 10_000_000), BatchSize = OptionChecks.InRange(p.GetValue(batch), "--batch", 1, 4096),
-                Rank = OptionChecks.InRange(p.GetValue(rank), "--rank", 1, 512), Alpha = OptionChecks.Finite(p.GetValue(alpha), "--alpha", 0, 1e6f, aboveMin: true),
+                Lora = new LoraOptions(OptionChecks.InRange(p.GetValue(rank), "--rank", 1, 512), OptionChecks.Finite(p.GetValue(alpha), "--alpha", 0, 1e6f, aboveMin: true),
+                    OptionChecks.InRange(p.GetValue(seed), "--seed", 0)),
                 LearningRate = OptionChecks.Finite(p.GetValue(lr), "--lr", 0, 1, aboveMin: true), Seed = OptionChecks.InRange(p.GetValue(seed), "--seed", 0),
                 TrainDecoder = !p.GetValue(freezeDecoder), FullFineTune = p.GetValue(full),
                 CheckpointEvery = OptionChecks.InRange(p.GetValue(every), "--checkpoint-every", 0), PreviewEvery = OptionChecks.InRange(p.GetValue(preview), "--preview-every", 0),

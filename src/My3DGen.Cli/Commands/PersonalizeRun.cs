@@ -56,17 +56,15 @@ public sealed class PersonalizeRun(CliSession session, PersonalizeOptions opts, 
             {
                 var progress = new ProgressDisplay.Sync<TrainingProgress>(p => d.Update("personalizing", p.Step, p.TotalSteps,
                     $"step {p.Step}/{p.TotalSteps} loss {p.Loss:F4} (mse {p.Mse128:F4}/{p.Mse512:F4}, lpips {p.Lpips128:F4}/{p.Lpips512:F4}) {p.StepsPerSecond:F2} it/s"));
-                trainer.Run(progress, opts.CheckpointEvery > 0 ? ckpt : null, t => TrainingPreview.Write(t, grid, curve), session.Cancel);
+                trainer.Run(progress, ckpt, t => TrainingPreview.Write(t, grid, curve), session.Cancel, adapterPath: _out);   // checkpoints every N steps and on cancel
                 return 0;
             });
         }
         catch (OperationCanceledException) when (session.Cancel.IsCancellationRequested)
         {
-            if (trainer.Step > 0) Checkpoint.Save(trainer, ckpt);
             session.CancelMessage = trainer.Step > 0 ? $"cancelled; resume with --resume (step {trainer.Step} saved in {ckpt})" : "cancelled (no step done)";
             throw;
         }
-        AdapterFile.Save(trainer, _out);
         TrainingPreview.Write(trainer, grid, curve);
         return new PersonalizeResult(_out, ckpt, grid, curve, trainer.Step, trainer.LossHistory.Count > 0 ? trainer.LossHistory[^1] : null);
     }

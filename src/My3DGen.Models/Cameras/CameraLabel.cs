@@ -11,6 +11,7 @@ public sealed class InvalidCameraException(string argument, string message) : Ar
 /// <summary>Builders and checks for EG3D camera labels.</summary>
 public static class CameraLabel
 {
+    /// <summary>Floats per label: 16 (cam2world 4×4, row-major) + 9 (normalised intrinsics 3×3).</summary>
     public const int Length = 25;
     /// <summary>The FFHQ focal length used by EG3D's scripts (2985.29/700).</summary>
     public const float FfhqFocal = 4.2647f;

@@ -10,46 +10,73 @@ namespace My3DGen.Models.Eg3d;
 /// <summary>Volume-rendering settings (EG3D rendering_kwargs).</summary>
 public sealed record RenderingConfig
 {
+    /// <summary>Coarse samples per ray (uniform in depth, jittered when training).</summary>
     public int DepthResolution { get; init; } = 48;
+    /// <summary>Fine (importance) samples per ray; 0 renders coarse only.</summary>
     public int DepthResolutionImportance { get; init; } = 48;
+    /// <summary>Near bound of every ray, in world units from the camera.</summary>
     public float RayStart { get; init; } = 2.25f;
+    /// <summary>Far bound of every ray, in world units.</summary>
     public float RayEnd { get; init; } = 3.3f;
+    /// <summary>Side of the cube (world units, centred at the origin) that the tri-planes span.</summary>
     public float BoxWarp { get; init; } = 1f;
+    /// <summary>Density activation: "softplus" (EG3D's).</summary>
     public string ClampMode { get; init; } = "softplus";
+    /// <summary>Composite over white instead of black.</summary>
     public bool WhiteBack { get; init; }
+    /// <summary>Sample uniformly in disparity instead of depth (off in EG3D's FFHQ models).</summary>
     public bool DisparitySpaceSampling { get; init; }
+    /// <summary>Scale of the conditioning camera label fed to the mapping network.</summary>
     public float CScale { get; init; } = 1f;
+    /// <summary>Condition the mapping network on a zero camera (EG3D's c_gen_conditioning_zero).</summary>
     public bool CGenConditioningZero { get; init; }
+    /// <summary>Learning-rate multiplier of the decoder's equalized-lr layers (scales their weight gain).</summary>
     public float DecoderLrMul { get; init; } = 1f;
+    /// <summary>EG3D's super-resolution class name (selects <see cref="SuperResolutionKind"/>).</summary>
     public string SuperresolutionModule { get; init; } = "training.superresolution.SuperresolutionHybrid8XDC";
+    /// <summary>Noise of the super-resolution layers: "none", "const" or "random".</summary>
     public string SuperresolutionNoiseMode { get; init; } = "none";
+    /// <summary>Antialias when resizing the raw image to the super-resolution input.</summary>
     public bool SrAntialias { get; init; } = true;
+    /// <summary>Distance of the average camera from the pivot (world units).</summary>
     public float AvgCameraRadius { get; init; } = 2.7f;
+    /// <summary>Point the average camera looks at (x, y, z world units).</summary>
     public float[] AvgCameraPivot { get; init; } = [0f, 0f, 0.2f];
 }
 
 /// <summary>Constructor arguments of an EG3D TriPlaneGenerator and the values derived from them.</summary>
 public sealed record Eg3dConfig
 {
+    /// <summary>Length of the latent z.</summary>
     public int ZDim { get; init; } = 512;
+    /// <summary>Length of one w vector.</summary>
     public int WDim { get; init; } = 512;
+    /// <summary>Length of the camera conditioning label (25).</summary>
     public int CDim { get; init; } = 25;
     /// <summary>Final (super-resolved) image size.</summary>
     public int ImgResolution { get; init; } = 512;
+    /// <summary>Channels of the final image (3).</summary>
     public int ImgChannels { get; init; } = 3;
+    /// <summary>Fully connected layers of the mapping network.</summary>
     public int MappingLayers { get; init; } = 2;
+    /// <summary>Backbone channel budget: a block at resolution r has min(ChannelBase / r, ChannelMax) channels.</summary>
     public int ChannelBase { get; init; } = 32768;
+    /// <summary>Upper bound of a backbone block's channels.</summary>
     public int ChannelMax { get; init; } = 512;
     /// <summary>Backbone activation clamp (null = none, as in ffhq512-128).</summary>
     public float? ConvClamp { get; init; }
     /// <summary>Ray-marched feature image size R (M = R² rays).</summary>
     public int NeuralRenderingResolution { get; init; } = 128;
+    /// <summary>Volume-rendering settings.</summary>
     public RenderingConfig Rendering { get; init; } = new();
 
     /// <summary>The tri-plane backbone always renders 256² with 3·32 channels.</summary>
     public const int BackboneResolution = 256;
+    /// <summary>Feature channels per tri-plane.</summary>
     public const int PlaneChannels = 32;
+    /// <summary>Hidden width of the tri-plane decoder.</summary>
     public const int DecoderHidden = 64;
+    /// <summary>Activation clamp of the super-resolution layers.</summary>
     public const float SuperResolutionClamp = 256f;
 
     /// <summary>Backbone block resolutions 4, 8, …, 256.</summary>
@@ -58,6 +85,7 @@ public sealed record Eg3dConfig
     public int Channels(int res) => Math.Min(ChannelBase / res, ChannelMax);
     /// <summary>Number of w vectors the backbone consumes (14 for a 256² backbone).</summary>
     public int NumWs => 2 * (int)Math.Log2(BackboneResolution) - 2;
+    /// <summary>The super-resolution module named by <see cref="RenderingConfig.SuperresolutionModule"/>.</summary>
     public SuperResolutionKind SuperResolution => SuperResolutionSpec.KindOf(Rendering.SuperresolutionModule);
 
     /// <summary>The released ffhq512-128 configuration (spec §0.1).</summary>

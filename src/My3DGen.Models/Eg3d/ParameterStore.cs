@@ -7,10 +7,10 @@ using My3DGen.Engine.Tensors;
 namespace My3DGen.Models.Eg3d;
 
 /// <summary>How a random generator initialises one tensor (EG3D's constructor rules).</summary>
-public enum ParameterInit { Normal, Zeros, Ones, ResampleFilter }
+internal enum ParameterInit { Normal, Zeros, Ones, ResampleFilter }
 
 /// <summary>Supplies the generator's tensors by state-dict name and records them in order.</summary>
-public abstract class ParameterStore
+internal abstract class ParameterStore
 {
     readonly Dictionary<string, Tensor> _tensors = new();
     readonly List<string> _order = new();
@@ -48,7 +48,7 @@ public abstract class ParameterStore
 }
 
 /// <summary>Reads tensors from a converted safetensors file, checking names and shapes.</summary>
-public sealed class SafeTensorsParameterStore(SafeTensorsFile file, IBackend backend) : ParameterStore(backend, file.Path)
+internal sealed class SafeTensorsParameterStore(SafeTensorsFile file, IBackend backend) : ParameterStore(backend, file.Path)
 {
     protected override float[] Produce(string name, int[] shape, ParameterInit init, float scale)
     {
@@ -60,7 +60,7 @@ public sealed class SafeTensorsParameterStore(SafeTensorsFile file, IBackend bac
 }
 
 /// <summary>Seeded random tensors following EG3D's initialisation (N(0,1)·scale weights, constant biases).</summary>
-public sealed class RandomParameterStore(int seed, IBackend backend) : ParameterStore(backend, $"(random seed {seed})")
+internal sealed class RandomParameterStore(int seed, IBackend backend) : ParameterStore(backend, $"(random seed {seed})")
 {
     readonly Random _rng = new(seed);
 

@@ -11,6 +11,7 @@ public sealed class NumpyRandomState
     bool _hasGauss;
     double _gauss;
 
+    /// <summary>The state numpy.random.RandomState(<paramref name="seed"/>) starts in.</summary>
     public NumpyRandomState(uint seed)
     {
         _mt[0] = seed;

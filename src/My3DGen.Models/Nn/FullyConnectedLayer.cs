@@ -6,10 +6,10 @@ using My3DGen.Models.Eg3d;
 namespace My3DGen.Models.Nn;
 
 /// <summary>Activation of a fully connected layer.</summary>
-public enum FcActivation { Linear, LeakyRelu }
+internal enum FcActivation { Linear, LeakyRelu }
 
 /// <summary>Equalized-lr FC layer. Weight [out, in] and bias [out] are the raw stored tensors.</summary>
-public sealed class FullyConnectedLayer
+internal sealed class FullyConnectedLayer
 {
     public string Name { get; }
     public Tensor Weight { get; }

@@ -5,7 +5,7 @@ using My3DGen.Engine.Tensors;
 namespace My3DGen.Models.Nn;
 
 /// <summary>Optional per-layer modification; both members may return null for "no change".</summary>
-public interface ILayerAdapter
+internal interface ILayerAdapter
 {
     /// <summary>ΔW with the shape of the layer's raw stored weight (e.g. [O,I,k,k] or [out,in]); added before modulation/gains.</summary>
     Tensor? WeightDelta(Tensor rawWeight);

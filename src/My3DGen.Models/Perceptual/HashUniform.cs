@@ -3,7 +3,7 @@
 // without storing the weights.
 namespace My3DGen.Models.Perceptual;
 
-public static class HashUniform
+internal static class HashUniform
 {
     /// <summary>u in [0, 1) for element <paramref name="index"/> of stream <paramref name="seed"/>.</summary>
     public static double Unit(uint seed, uint index)

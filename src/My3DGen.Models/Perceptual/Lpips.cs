@@ -14,6 +14,7 @@ public sealed class Lpips : IDisposable
     static readonly float[] Shift = [-0.030f, -0.088f, -0.188f];
     static readonly float[] Scale = [0.458f, 0.448f, 0.450f];
 
+    /// <summary>The backbone (AlexNet or VGG16).</summary>
     public LpipsNet Net { get; }
     /// <summary>True when the weights are random (for tests and the offline demo), not the released ones.</summary>
     public bool IsRandom { get; }
@@ -100,6 +101,7 @@ public sealed class Lpips : IDisposable
         return total!;
     }
 
+    /// <summary>Releases the weight tensors.</summary>
     public void Dispose()
     {
         foreach (var (w, b) in _convs.Values) { w.Dispose(); b.Dispose(); }

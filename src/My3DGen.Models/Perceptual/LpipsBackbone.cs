@@ -2,15 +2,22 @@
 // `features.{i}` index, max-pools, and which ReLU outputs are tapped. Shapes follow torchvision exactly.
 namespace My3DGen.Models.Perceptual;
 
-public enum LpipsNet { Alex, Vgg }
+/// <summary>The torchvision feature extractor LPIPS compares in.</summary>
+public enum LpipsNet
+{
+    /// <summary>AlexNet (the trainer's LPIPS).</summary>
+    Alex,
+    /// <summary>VGG16 (the projector's LPIPS).</summary>
+    Vgg,
+}
 
 /// <summary>One step of a torchvision `features` stack.</summary>
-public abstract record FeatureStep(int Index);
+internal abstract record FeatureStep(int Index);
 /// <summary>Conv at `features.{Index}` followed by ReLU (at Index+1); Tap marks the ReLU output as an LPIPS layer.</summary>
-public sealed record ConvStep(int Index, int In, int Out, int Kernel, int Stride, int Padding, bool Tap) : FeatureStep(Index);
-public sealed record MaxPoolStep(int Index, int Kernel, int Stride) : FeatureStep(Index);
+internal sealed record ConvStep(int Index, int In, int Out, int Kernel, int Stride, int Padding, bool Tap) : FeatureStep(Index);
+internal sealed record MaxPoolStep(int Index, int Kernel, int Stride) : FeatureStep(Index);
 
-public static class LpipsBackbone
+internal static class LpipsBackbone
 {
     /// <summary>The steps up to the last tapped ReLU.</summary>
     public static IReadOnlyList<FeatureStep> Steps(LpipsNet net) => net switch

@@ -5,6 +5,7 @@ using My3DGen.Engine.Tensors;
 
 namespace My3DGen.Models.Rendering;
 
+/// <summary>Density sampling of tri-planes on a regular grid (for shapes and meshes).</summary>
 public static class DensityGrid
 {
     /// <summary>σ [R·R·R] for planes [1,3,32,H,W]; element (i, j, k) = σ at (x_k, y_j, z_i), coordinates −b/2 + (index + 0.5)·b/R.</summary>

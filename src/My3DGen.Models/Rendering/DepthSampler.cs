@@ -2,7 +2,7 @@
 // (jittered, or EG3D-fixture deterministic t_i = linspace) and the importance pass's inverse-CDF sampling.
 namespace My3DGen.Models.Rendering;
 
-public static class DepthSampler
+internal static class DepthSampler
 {
     /// <summary>Coarse depths [rays, D]: start + i·Δ with Δ = (end−start)/(D−1), plus U[0,1)·Δ jitter when <paramref name="rng"/> is given.</summary>
     public static float[] Coarse(int rays, int d, float start, float end, Random? rng)

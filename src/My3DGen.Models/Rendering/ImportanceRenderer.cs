@@ -9,13 +9,13 @@ using My3DGen.Models.Eg3d;
 namespace My3DGen.Models.Rendering;
 
 /// <summary>Sampling settings of one render.</summary>
-public sealed record RenderSettings(Random? Rng, int RaysPerChunk = 2048)
+internal sealed record RenderSettings(Random? Rng, int RaysPerChunk = 2048)
 {
     /// <summary>The fixture rule: no jitter, importance u = linspace(0, 1).</summary>
     public bool Deterministic => Rng == null;
 }
 
-public sealed class ImportanceRenderer(Eg3dConfig cfg, OsgDecoder decoder)
+internal sealed class ImportanceRenderer(Eg3dConfig cfg, OsgDecoder decoder)
 {
     /// <summary>Renders rays through the planes: features [N, M, 32] (·2−1 applied) and depth [N, M, 1].</summary>
     public (Tensor Features, Tensor Depth) Render(FlatPlanes planes, RayBundle rays, RenderSettings settings, RenderTrace? trace = null)

@@ -9,7 +9,7 @@ namespace My3DGen.Models.Rendering;
 /// <summary>Decoder output: features [N, P, 32] and raw density [N, P, 1].</summary>
 public sealed record DecoderOutput(Tensor Rgb, Tensor Sigma);
 
-public sealed class OsgDecoder
+internal sealed class OsgDecoder
 {
     public FullyConnectedLayer Hidden { get; }
     public FullyConnectedLayer Output { get; }

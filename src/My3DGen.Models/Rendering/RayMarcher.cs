@@ -7,9 +7,9 @@ using My3DGen.Engine.Tensors;
 namespace My3DGen.Models.Rendering;
 
 /// <summary>Marcher output: features [N,M,C] (already ·2−1), depth [N,M,1], weights [N,M,K−1,1].</summary>
-public sealed record MarchResult(Tensor Rgb, Tensor Depth, Tensor Weights);
+internal sealed record MarchResult(Tensor Rgb, Tensor Depth, Tensor Weights);
 
-public static class RayMarcher
+internal static class RayMarcher
 {
     /// <summary>Composites K samples per ray. colors [N,M,K,C], densities [N,M,K,1], depths [N·M·K] (host, sorted per ray).
     /// The depth is clamped to <paramref name="depthRange"/> (default: min/max over all of <paramref name="depths"/>).</summary>

@@ -3,9 +3,9 @@
 namespace My3DGen.Models.Rendering;
 
 /// <summary>Ray origins and directions, each [N, M, 3] row-major on the host.</summary>
-public sealed record RayBundle(int Batch, int Rays, float[] Origins, float[] Directions);
+internal sealed record RayBundle(int Batch, int Rays, float[] Origins, float[] Directions);
 
-public static class RaySampler
+internal static class RaySampler
 {
     /// <summary>Rays of <paramref name="batch"/> cameras (labels [N·25], validated by the caller) at resolution R.</summary>
     public static RayBundle Sample(float[] labels, int batch, int resolution)

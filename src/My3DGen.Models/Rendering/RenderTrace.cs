@@ -5,10 +5,10 @@ using My3DGen.Engine.Tensors;
 namespace My3DGen.Models.Rendering;
 
 /// <summary>Intermediates of one pass (coarse or fine) over K samples per ray; PlaneFeatures [N,3,P,C] only when traced.</summary>
-public sealed record PassTrace(float[] Coords, Tensor? PlaneFeatures, DecoderOutput Decoded);
+internal sealed record PassTrace(float[] Coords, Tensor? PlaneFeatures, DecoderOutput Decoded);
 
 /// <summary>Stage-by-stage record of a render. Host arrays are row-major in EG3D's layouts ([N,M,K] for depths).</summary>
-public sealed class RenderTrace
+internal sealed class RenderTrace
 {
     public RayBundle? Rays { get; set; }
     public float[]? DepthsCoarse { get; set; }

@@ -8,7 +8,7 @@ using My3DGen.Engine.Tensors;
 namespace My3DGen.Models.Rendering;
 
 /// <summary>Planes flattened for gathering: rows (n, plane, y, x), 32 channels each.</summary>
-public sealed record FlatPlanes(Tensor Rows, int Batch, int Height, int Width, int Channels)
+internal sealed record FlatPlanes(Tensor Rows, int Batch, int Height, int Width, int Channels)
 {
     /// <summary>planes [N, 3, C, H, W] → rows [N·3·H·W, C] (one copy).</summary>
     public static FlatPlanes From(Tensor planes)
@@ -21,7 +21,7 @@ public sealed record FlatPlanes(Tensor Rows, int Batch, int Height, int Width, i
     }
 }
 
-public static class TriplaneSampler
+internal static class TriplaneSampler
 {
     /// <summary>Gather rows and bilinear weights of P points, ordered [n, point, plane, corner] (12 per point).
     /// Out-of-range corners point at a valid row with weight 0 (grid_sample's zero padding).</summary>

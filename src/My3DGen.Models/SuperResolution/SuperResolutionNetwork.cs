@@ -9,7 +9,7 @@ using My3DGen.Models.Eg3d;
 namespace My3DGen.Models.SuperResolution;
 
 /// <summary>(rgb [N,3,R,R], features [N,32,R,R], ws [N,num_ws,w_dim]) → image [N,3,res,res].</summary>
-public sealed class SuperResolutionNetwork
+internal sealed class SuperResolutionNetwork
 {
     public SuperResolutionSpec Spec { get; }
     public IReadOnlyList<SynthesisBlock> Blocks { get; }

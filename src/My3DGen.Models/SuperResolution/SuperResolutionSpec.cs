@@ -5,13 +5,23 @@ using My3DGen.Models.Eg3d;
 namespace My3DGen.Models.SuperResolution;
 
 /// <summary>Which EG3D super-resolution class the generator uses.</summary>
-public enum SuperResolutionKind { Hybrid2X, Hybrid4X, Hybrid8X, Hybrid8XDC }
+public enum SuperResolutionKind
+{
+    /// <summary>SuperresolutionHybrid2X (×2).</summary>
+    Hybrid2X,
+    /// <summary>SuperresolutionHybrid4X (×4).</summary>
+    Hybrid4X,
+    /// <summary>SuperresolutionHybrid8X (×8).</summary>
+    Hybrid8X,
+    /// <summary>SuperresolutionHybrid8XDC (×8, more channels; FFHQ 512).</summary>
+    Hybrid8XDC,
+}
 
 /// <summary>One SR block: in/out channels, output resolution, and whether conv0 upsamples ×2 (SynthesisBlock) or not (SynthesisBlockNoUp).</summary>
-public sealed record SuperResolutionBlockSpec(int InChannels, int OutChannels, int Resolution, bool Up);
+internal sealed record SuperResolutionBlockSpec(int InChannels, int OutChannels, int Resolution, bool Up);
 
 /// <summary>The SR module layout: inputs are resized to <see cref="InputResolution"/>, then two blocks run.</summary>
-public sealed record SuperResolutionSpec(SuperResolutionKind Kind, int InputResolution, SuperResolutionBlockSpec[] Blocks)
+internal sealed record SuperResolutionSpec(SuperResolutionKind Kind, int InputResolution, SuperResolutionBlockSpec[] Blocks)
 {
     public static SuperResolutionKind KindOf(string module) => module.Split('.').Last() switch
     {

@@ -8,7 +8,7 @@ using My3DGen.Models.Eg3d;
 namespace My3DGen.Models.Synthesis;
 
 /// <summary>z [N, z_dim], c [N, 25] → ws [N, num_ws, w_dim].</summary>
-public sealed class MappingNetwork
+internal sealed class MappingNetwork
 {
     readonly Eg3dConfig _cfg;
     public FullyConnectedLayer Embed { get; }

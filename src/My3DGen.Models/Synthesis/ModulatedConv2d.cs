@@ -9,7 +9,7 @@ using My3DGen.Engine.Tensors;
 
 namespace My3DGen.Models.Synthesis;
 
-public static class ModulatedConv2d
+internal static class ModulatedConv2d
 {
     /// <summary>y [N,O,H·up,W·up] = modconv(x [N,I,H,W], weight [O,I,k,k], styles [N,I]) (+ bias [O], added after the conv);
     /// k = 1 or 3, up = 1 or 2 (k = 3 only).</summary>

@@ -6,7 +6,7 @@ using My3DGen.Models.Eg3d;
 namespace My3DGen.Models.Synthesis;
 
 /// <summary>One block. The first backbone block (in_channels = 0) starts from the learned const [C,4,4].</summary>
-public sealed class SynthesisBlock
+internal sealed class SynthesisBlock
 {
     public string Name { get; }
     public int Resolution { get; }

@@ -8,7 +8,7 @@ using My3DGen.Models.Eg3d;
 namespace My3DGen.Models.Synthesis;
 
 /// <summary>x [N,I,h,h], w [N,w_dim] → [N,O,res,res] with res = h·up.</summary>
-public sealed class SynthesisLayer
+internal sealed class SynthesisLayer
 {
     public string Name { get; }
     /// <summary>Raw conv weight [O,I,3,3] (no gain: demodulation normalises it).</summary>
@@ -37,10 +37,6 @@ public sealed class SynthesisLayer
     public int InChannels => Weight.Shape[1];
     public int OutChannels => Weight.Shape[0];
 
-    /// <summary>Where low-rank adapters (<see cref="ILowRankConvAdapter"/>) being trained are applied inside the modulated conv
-    /// without forming ΔW (<see cref="FusedLoraMode"/>); applies to <see cref="SynthesisLayer"/> and <see cref="ToRgbLayer"/>.</summary>
-    public static FusedLoraMode FusedLora { get; set; } = FusedLoraMode.Auto;
-
     /// <summary>The raw conv weight plus the adapter's delta.</summary>
     public Tensor EffectiveRawWeight() => EffectiveRawWeight(Weight, Adapter);
 
@@ -54,12 +50,12 @@ public sealed class SynthesisLayer
     /// factors are being trained (its gain is the backward: W0 needs no weight gradient, ΔW, W0 + ΔW, the per-sample weights and
     /// their full-size gradients are never formed); a no-grad forward is cheaper as one modulated conv of W0 + ΔW, and then equals
     /// the base model bit for bit at B = 0. In Auto mode only where the output is smaller than the per-sample weight (the
-    /// low-resolution layers): elsewhere the fused path's extra saved activations (x·s and the pre-demodulation output) cost
+    /// low-resolution layers; the mode is the adapter's <see cref="ILowRankConvAdapter.Fused"/>): elsewhere the fused path's extra saved activations (x·s and the pre-demodulation output) cost
     /// more memory and time than the weight copies it avoids (ffhq512 training step: 6.6 → 11.7 GiB, 21.6 → 24.0 s with it everywhere).</summary>
     internal static Tensor ModConv(Tensor x, Tensor weight, ILayerAdapter? adapter, Tensor styles, bool demodulate, int up, Tensor? bias, float gain) =>
         adapter is ILowRankConvAdapter lr && Engine.Autograd.GradMode.IsEnabled && (lr.A.RequiresGrad || lr.B.RequiresGrad)
-            && (FusedLora == FusedLoraMode.Always
-                || FusedLora == FusedLoraMode.Auto && (long)x.Shape[2] * x.Shape[3] * up * up < (long)weight.Shape[1] * weight.Shape[2] * weight.Shape[3])
+            && (lr.Fused == FusedLoraMode.Always
+                || lr.Fused == FusedLoraMode.Auto && (long)x.Shape[2] * x.Shape[3] * up * up < (long)weight.Shape[1] * weight.Shape[2] * weight.Shape[3])
             ? LowRankModulatedConv.Forward(x, weight, lr.A, lr.B, lr.Scaling, styles, demodulate, up, bias, gain)
             : ModulatedConv2d.Forward(x, EffectiveRawWeight(weight, adapter), styles, demodulate, up, bias, gain);
 
@@ -85,12 +81,8 @@ public sealed class SynthesisLayer
     });
 }
 
-/// <summary>Off: always W0 + ΔW (the reference path); Auto: fused in the layers where it pays (see SynthesisLayer.ModConv);
-/// Always: fused wherever a low-rank adapter is being trained (the equivalence tests).</summary>
-public enum FusedLoraMode { Off, Auto, Always }
-
 /// <summary>StyleGAN2 ToRGBLayer: 1×1 modulated conv without demodulation, styles scaled by 1/√I, + bias, optional clamp.</summary>
-public sealed class ToRgbLayer
+internal sealed class ToRgbLayer
 {
     public string Name { get; }
     public Tensor Weight { get; }

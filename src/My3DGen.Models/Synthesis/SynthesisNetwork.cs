@@ -6,7 +6,7 @@ using My3DGen.Models.Eg3d;
 namespace My3DGen.Models.Synthesis;
 
 /// <summary>ws [N, 14, w_dim] → planes image [N, 96, 256, 256].</summary>
-public sealed class SynthesisNetwork
+internal sealed class SynthesisNetwork
 {
     public IReadOnlyList<SynthesisBlock> Blocks { get; }
 

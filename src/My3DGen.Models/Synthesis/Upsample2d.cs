@@ -7,7 +7,7 @@ using My3DGen.Engine.Tensors;
 
 namespace My3DGen.Models.Synthesis;
 
-public static class Upsample2d
+internal static class Upsample2d
 {
     static readonly Dictionary<(IBackend, int), Tensor> Kernels = new();
 

@@ -10,7 +10,7 @@ using My3DGen.Models.Cameras;
 using My3DGen.Models.Imaging;
 using My3DGen.Models.Perceptual;
 using My3DGen.Personalization.Data;
-using My3DGen.Personalization.Lora;
+using My3DGen.Models.Lora;
 using My3DGen.Personalization.Reporting;
 using My3DGen.Personalization.Training;
 using My3DGen.Models;
@@ -18,28 +18,13 @@ using My3DGen.Models.Eg3d;
 
 namespace My3DGen.Personalization.Demo;
 
-public sealed record DemoOptions
-{
-    public required string OutputDirectory { get; init; }
-    public int TrainImages { get; init; } = 40;
-    public int Anchors { get; init; } = 4;
-    public int Steps { get; init; } = 100;
-    /// <summary>Higher than My3DGen's 0.002 so the short demo converges in minutes.</summary>
-    public float LearningRate { get; init; } = 0.003f;
-    public int Seed { get; init; } = 2024;
-    /// <summary>Std of the hidden adapter's B factors: how far the "person" is from the base.</summary>
-    public float PersonStrength { get; init; } = 0.5f;
-}
-
-public sealed record DemoMetrics(double Mse, double Lpips);
-
-public sealed record DemoReport(string OutputDirectory, string ContactSheet, string LossCurve, string Adapter,
-    DemoMetrics Before, DemoMetrics After, long TrainableCount, long AdapterBytes, TimeSpan Elapsed);
-
+/// <summary>The built-in demo: everything from a fixed seed, no downloads.</summary>
 public static class DemoRunner
 {
     static readonly (float Yaw, float Pitch)[] HeldOut = [(-0.7f, 0.15f), (-0.25f, -0.15f), (0.25f, 0.15f), (0.7f, -0.15f)];
 
+    /// <summary>Runs the demo into <see cref="DemoOptions.OutputDirectory"/>: <paramref name="stage"/> receives one line per stage,
+    /// <paramref name="training"/> every training step. Deterministic for a given <see cref="DemoOptions.Seed"/> and backend.</summary>
     public static DemoReport Run(DemoOptions o, IBackend backend, IProgress<string>? stage = null, IProgress<TrainingProgress>? training = null)
     {
         var sw = Stopwatch.StartNew();
@@ -75,12 +60,11 @@ public static class DemoRunner
         var before = Measure(beforeImages, targets, lpips);
 
         var data = new PersonDataset(train, gen.Config.NumWs);
-        var options = new PersonalizeOptions { Steps = o.Steps, LearningRate = o.LearningRate, Seed = o.Seed, Rank = 1, Alpha = 1f, TrainDecoder = true, CheckpointEvery = 0 };
+        var options = new PersonalizeOptions { Steps = o.Steps, LearningRate = o.LearningRate, Seed = o.Seed, Lora = new LoraOptions(1, 1f, o.Seed), TrainDecoder = true, CheckpointEvery = 0 };
         stage?.Report($"personalizing: rank-1 LoRA + decoder, {o.Steps} steps, MSE + LPIPS (random-weight AlexNet: no downloads)");
         using var trainer = new Personalizer(gen, lpips, data, options);
-        trainer.Run(training);
         var adapterPath = Path.Combine(o.OutputDirectory, "person.lora.safetensors");
-        AdapterFile.Save(trainer, adapterPath);
+        trainer.Run(training, adapterPath: adapterPath);
 
         stage?.Report("measuring the personalized generator on the held-out views");
         var afterImages = RenderHeldOut(gen, anchors);

@@ -1,37 +1,48 @@
-// The adapter file: only the trained tensors (LoRA factors, trained base vectors, decoder) plus metadata
-// (rank, alpha, base model hash, training settings). Applying it to a generator re-creates the LoRA set
-// and loads the values; a different base model is a typed error.
+// The adapter file: only the trained tensors (LoRA factors, trained base vectors, decoder; or every weight of a full
+// fine-tune) plus metadata (mode, rank, alpha, base model hash, optional training provenance). Applying it to a
+// generator attaches the values and returns a handle whose disposal restores the base; a different base is a typed error.
 using System.Globalization;
 using My3DGen.Engine.IO;
-using My3DGen.Personalization.Training;
 using My3DGen.Models;
+using My3DGen.Models.Lora;
+using My3DGen.Personalization.Files;
 
 namespace My3DGen.Personalization.Lora;
 
+/// <summary>Reads and writes <c>.lora.safetensors</c> adapter files.</summary>
 public static class AdapterFile
 {
+    /// <summary>The value of the "format" metadata key.</summary>
     public const string Format = "my3dgen-lora-v1";
 
-    public static void Save(Personalizer p, string path)
+    /// <summary>Writes <paramref name="trained"/>'s tensors to <paramref name="path"/> atomically. <paramref name="provenance"/>
+    /// adds metadata entries (e.g. "steps", "training"); the set's own keys (format, mode, rank, ...) cannot be overridden.</summary>
+    /// <exception cref="OutputWriteException">The file cannot be written (names <paramref name="path"/>).</exception>
+    public static void Save(TrainableSet trained, string path, IReadOnlyDictionary<string, string>? provenance = null)
     {
         var w = new SafeTensorsWriter();
+        foreach (var (k, v) in provenance ?? new Dictionary<string, string>()) w.AddMetadata(k, v);
+        var lora = trained.Lora?.Options;
         w.AddMetadata("format", Format);
-        w.AddMetadata("mode", p.Options.FullFineTune ? "full" : "lora");
-        w.AddMetadata("rank", p.Options.Rank.ToString(CultureInfo.InvariantCulture));
-        w.AddMetadata("alpha", p.Options.Alpha.ToString(CultureInfo.InvariantCulture));
-        w.AddMetadata("lora_seed", p.Options.Seed.ToString(CultureInfo.InvariantCulture));
-        w.AddMetadata("train_decoder", p.Options.TrainDecoder ? "true" : "false");
-        w.AddMetadata("base_hash", p.BaseHash);
-        w.AddMetadata("trainable_count", p.Trainables.Count.ToString(CultureInfo.InvariantCulture));
-        w.AddMetadata("steps", p.Step.ToString(CultureInfo.InvariantCulture));
-        w.AddMetadata("training", System.Text.Json.JsonSerializer.Serialize(p.Options));
-        foreach (var (name, t) in p.Trainables.Named) w.Add(name, t.Shape, t.ToArray());
-        w.Write(path);
+        w.AddMetadata("mode", trained.IsFullFineTune ? "full" : "lora");
+        if (lora != null)
+        {
+            w.AddMetadata("rank", lora.Rank.ToString(CultureInfo.InvariantCulture));
+            w.AddMetadata("alpha", lora.Alpha.ToString(CultureInfo.InvariantCulture));
+            w.AddMetadata("lora_seed", lora.Seed.ToString(CultureInfo.InvariantCulture));
+        }
+        w.AddMetadata("train_decoder", trained.TrainDecoder ? "true" : "false");
+        w.AddMetadata("base_hash", trained.BaseHash);
+        w.AddMetadata("trainable_count", trained.Named.Count.ToString(CultureInfo.InvariantCulture));
+        foreach (var (name, t) in trained.Named) w.Add(name, t.Shape, t.ToArray());
+        OutputFiles.Write(path, p => w.Write(p));
     }
 
-    /// <summary>Attaches the adapter in <paramref name="path"/> to <paramref name="generator"/> and returns the LoRA set
-    /// (dispose it to restore the base). Full fine-tuning files are applied by overwriting the base tensors.</summary>
-    public static LoraNetwork? Apply(Eg3dGenerator generator, string path, bool allowOtherBase = false)
+    /// <summary>Applies the adapter in <paramref name="path"/> to <paramref name="generator"/>: a LoRA file attaches a frozen
+    /// LoRA set, a full fine-tuning file overwrites the base tensors. Either way the generator is modified until the
+    /// returned handle is disposed, which restores the base model exactly.</summary>
+    /// <exception cref="FileFormatException">Not an adapter file, or trained on another base model (unless <paramref name="allowOtherBase"/>).</exception>
+    public static AppliedAdapter Apply(Eg3dGenerator generator, string path, bool allowOtherBase = false)
     {
         using var f = SafeTensorsFile.Open(path);
         string Meta(string key) => f.Metadata.TryGetValue(key, out var v) ? v : throw new FileFormatException(path, $"not a my3dgen adapter: metadata '{key}' missing");
@@ -46,21 +57,31 @@ public static class AdapterFile
         {
             var byName = generator.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value);
             foreach (var info in f.Tensors)
-            {
-                if (!byName.TryGetValue(info.Name, out var t)) throw new FileFormatException(path, $"tensor '{info.Name}' is not part of this model");
-                t.AssignFrom(f.ReadFloat32(info.Name));
-            }
-            return null;
+                if (!byName.ContainsKey(info.Name)) throw new FileFormatException(path, $"tensor '{info.Name}' is not part of this model");
+            var originals = new TrainedBaseTensors();
+            foreach (var info in f.Tensors) originals.Add(byName[info.Name], trainable: false);
+            foreach (var info in f.Tensors) byName[info.Name].AssignFrom(f.ReadFloat32(info.Name));
+            return new AppliedAdapter(null, originals);
         }
-        var lora = new LoraNetwork(generator, new LoraOptions(int.Parse(Meta("rank"), CultureInfo.InvariantCulture),
-            float.Parse(Meta("alpha"), CultureInfo.InvariantCulture)), Meta("train_decoder") == "true");
-        foreach (var (name, t) in lora.NamedTrainables())
+        var options = new LoraOptions(ParseInt(path, Meta("rank"), "rank"), ParseFloat(path, Meta("alpha"), "alpha"));
+        var lora = new LoraNetwork(generator, options, Meta("train_decoder") == "true");
+        try
         {
-            if (!f.Contains(name)) { lora.Dispose(); throw new FileFormatException(path, $"adapter lacks tensor '{name}'"); }
-            t.AssignFrom(f.ReadFloat32(name));
-            t.RequiresGrad = false;
+            foreach (var (name, t) in lora.NamedTrainables())
+            {
+                if (!f.Contains(name)) throw new FileFormatException(path, $"adapter lacks tensor '{name}'");
+                t.AssignFrom(f.ReadFloat32(name));
+                t.RequiresGrad = false;
+            }
         }
+        catch { lora.Dispose(); throw; }
         foreach (var fct in lora.Factors) { fct.A.RequiresGrad = false; fct.B.RequiresGrad = false; }
-        return lora;
+        return new AppliedAdapter(lora, null);
     }
+
+    static int ParseInt(string path, string s, string key) =>
+        int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : throw new FileFormatException(path, $"metadata '{key}' is not an integer: '{s}'");
+
+    static float ParseFloat(string path, string s, string key) =>
+        float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : throw new FileFormatException(path, $"metadata '{key}' is not a number: '{s}'");
 }

@@ -1,18 +1,26 @@
 // The My3DGen trainer: renders each sampled photo's anchor ws from the photo's own camera with the frozen EG3D
 // + trainable set, and minimises MSE + LPIPS-alex on the raw image (target antialias-downsampled) and on the
-// final image, with Adam. Deterministic given the seed; checkpoints carry everything a resume needs.
+// final image, with Adam. Deterministic given the seed; checkpoints carry everything a resume needs, and a cancelled
+// run checkpoints its progress before it stops. The generator is modified (adapters attached) until the trainer is disposed.
 using System.Diagnostics;
+using System.Globalization;
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Ops;
 using My3DGen.Engine.Optim;
 using My3DGen.Engine.Tensors;
 using My3DGen.Models.Perceptual;
 using My3DGen.Personalization.Data;
+using My3DGen.Personalization.Files;
+using My3DGen.Personalization.Lora;
 using My3DGen.Models;
 using My3DGen.Models.Synthesis;
 
 namespace My3DGen.Personalization.Training;
 
+/// <summary>Personalizes a generator on one person's <see cref="PersonDataset"/>. Creating it attaches the trainable set
+/// to the generator, so the generator renders the personalized model (the base while B = 0) until this trainer is
+/// disposed; disposing restores the base model exactly. Save the result with <see cref="SaveAdapter"/> before disposing.
+/// Not thread-safe; one run at a time.</summary>
 public sealed class Personalizer : IDisposable
 {
     readonly Eg3dGenerator _gen;
@@ -20,24 +28,34 @@ public sealed class Personalizer : IDisposable
     readonly PersonDataset _data;
     readonly Tensor[] _targets, _targetsRaw;
     readonly int _rawRes;
+    readonly List<float> _losses = new();
+    bool _disposed;
+    /// <summary>The run's settings (validated).</summary>
     public PersonalizeOptions Options { get; }
+    /// <summary>The tensors being trained (attached to the generator).</summary>
     public TrainableSet Trainables { get; }
-    public Adam Optimizer { get; }
-    public ResumableRandom Rng { get; }
+    internal Adam Optimizer { get; }
+    internal ResumableRandom Rng { get; }
     /// <summary>Steps completed so far.</summary>
     public int Step { get; private set; }
     /// <summary>Total loss of every completed step (for the loss curve).</summary>
-    public List<float> LossHistory { get; } = new();
+    public IReadOnlyList<float> LossHistory => _losses;
     /// <summary>Hash of the base model the adapter is trained on.</summary>
-    public string BaseHash { get; }
+    public string BaseHash => Trainables.BaseHash;
+    /// <summary>Content hash of the dataset (names, photos, cameras, anchors): a checkpoint only resumes on the same data.</summary>
+    public string DatasetFingerprint => _data.Fingerprint;
 
+    /// <summary>Validates <paramref name="options"/> and attaches the trainable set to <paramref name="generator"/>.</summary>
+    /// <exception cref="Models.Lora.InvalidOptionException">An option is out of range (nothing has been changed).</exception>
+    /// <exception cref="ArgumentException">The photos' resolution differs from the model's, or the anchors have another number of ws.</exception>
     public Personalizer(Eg3dGenerator generator, Lpips lpips, PersonDataset data, PersonalizeOptions options)
     {
         options.Validate();
         if (data.Resolution != generator.Config.ImgResolution)
             throw new ArgumentException($"images are {data.Resolution}², the model renders {generator.Config.ImgResolution}²");
+        if (data.NumWs != generator.Config.NumWs)
+            throw new ArgumentException($"anchors have {data.NumWs} ws, the model uses {generator.Config.NumWs}");
         _gen = generator; _lpips = lpips; _data = data; Options = options;
-        BaseHash = ModelHash.Compute(generator);
         _rawRes = options.NeuralRenderingResolution ?? generator.Config.NeuralRenderingResolution;
         var be = generator.Backend;
         using (GradMode.NoGrad())
@@ -45,7 +63,7 @@ public sealed class Personalizer : IDisposable
             _targets = data.Samples.Select(s => Tensor.FromArray(be, s.Image, 1, 3, s.Resolution, s.Resolution)).ToArray();
             _targetsRaw = _targets.Select(t => Resampling.ResizeBilinear(t, _rawRes, _rawRes, antialias: true)).ToArray();
         }
-        Trainables = new TrainableSet(generator, options);
+        Trainables = new TrainableSet(generator, options.FullFineTune ? null : options.Lora, options.TrainDecoder);
         Optimizer = new Adam(Trainables.Named.Select(n => n.Value), options.LearningRate, options.Beta1, options.Beta2, 1e-8f);
         Rng = new ResumableRandom((ulong)options.Seed * 0x9E3779B97F4A7C15UL + 1);
     }
@@ -85,6 +103,7 @@ public sealed class Personalizer : IDisposable
         return (float)(sum / _data.Samples.Count);
     }
 
+    /// <summary>Number of photos in the dataset.</summary>
     public int SampleCount => _data.Samples.Count;
 
     /// <summary>The photo of sample <paramref name="i"/> as [1,3,R,R] in [−1,1] (owned by the trainer).</summary>
@@ -124,7 +143,7 @@ public sealed class Personalizer : IDisposable
         Optimizer.Step();
         Optimizer.ZeroGrad();
         Step++;
-        LossHistory.Add((float)total);
+        _losses.Add((float)total);
         return new TrainingProgress(Step, Options.Steps, (float)total, (float)m128, (float)m512, (float)l128, (float)l512, 0, TimeSpan.Zero);
     }
 
@@ -146,16 +165,30 @@ public sealed class Personalizer : IDisposable
         }
     }
 
-    /// <summary>Trains until <see cref="PersonalizeOptions.Steps"/>, checkpointing every CheckpointEvery steps to
-    /// <paramref name="checkpointPath"/> and calling <paramref name="onPreview"/> every PreviewEvery steps.</summary>
+    /// <summary>Trains until <see cref="PersonalizeOptions.Steps"/> (from <see cref="Step"/>, e.g. after <see cref="Checkpoint.Load"/>).
+    /// Every CheckpointEvery steps (0: never) the state goes to <paramref name="checkpointPath"/>; every PreviewEvery steps
+    /// <paramref name="onPreview"/> is called; at the end the adapter is written to <paramref name="adapterPath"/>. Before the
+    /// first step both output folders are checked for writability and stale temp files of killed runs are removed.
+    /// On cancellation the progress so far is checkpointed (when <paramref name="checkpointPath"/> is given) and then
+    /// <see cref="OperationCanceledException"/> is thrown.</summary>
+    /// <exception cref="OutputWriteException">An output cannot be written (detected before training where possible).</exception>
     public void Run(IProgress<TrainingProgress>? progress = null, string? checkpointPath = null,
-        Action<Personalizer>? onPreview = null, CancellationToken cancel = default)
+        Action<Personalizer>? onPreview = null, CancellationToken cancel = default, string? adapterPath = null)
     {
+        foreach (var path in new[] { checkpointPath, adapterPath }.OfType<string>())
+        {
+            OutputFiles.CleanStaleTemps(path);
+            OutputFiles.EnsureWritable(path);
+        }
         var sw = Stopwatch.StartNew();
         int startStep = Step;
         while (Step < Options.Steps)
         {
-            cancel.ThrowIfCancellationRequested();
+            if (cancel.IsCancellationRequested)
+            {
+                if (checkpointPath != null && Step > startStep) Checkpoint.Save(this, checkpointPath);
+                cancel.ThrowIfCancellationRequested();
+            }
             var p = TrainStep();
             double rate = (Step - startStep) / Math.Max(1e-9, sw.Elapsed.TotalSeconds);
             progress?.Report(p with { StepsPerSecond = rate, Eta = TimeSpan.FromSeconds((Options.Steps - Step) / Math.Max(1e-9, rate)) });
@@ -164,18 +197,35 @@ public sealed class Personalizer : IDisposable
             if (onPreview != null && Options.PreviewEvery > 0 && (Step % Options.PreviewEvery == 0 || Step == Options.Steps))
                 onPreview(this);
         }
+        if (adapterPath != null) SaveAdapter(adapterPath);
     }
+
+    /// <summary><see cref="Run"/> on a worker thread; the task ends cancelled (after checkpointing) when <paramref name="cancel"/> fires.</summary>
+    public Task RunAsync(IProgress<TrainingProgress>? progress = null, string? checkpointPath = null,
+        Action<Personalizer>? onPreview = null, CancellationToken cancel = default, string? adapterPath = null) =>
+        Task.Run(() => Run(progress, checkpointPath, onPreview, cancel, adapterPath));
+
+    /// <summary>Writes the trained set to <paramref name="path"/> (<see cref="AdapterFile"/>), with the step count and the
+    /// training settings as provenance metadata.</summary>
+    public void SaveAdapter(string path) =>
+        AdapterFile.Save(Trainables, path, new Dictionary<string, string>
+        {
+            ["steps"] = Step.ToString(CultureInfo.InvariantCulture),
+            ["training"] = System.Text.Json.JsonSerializer.Serialize(Options),
+        });
 
     /// <summary>Restores a checkpoint written by <see cref="Checkpoint.Save"/> for the same options and data.</summary>
     internal void Restore(int step, ulong rngState, IEnumerable<float> losses)
     {
         Step = step; Rng.State = rngState;
-        LossHistory.Clear(); LossHistory.AddRange(losses);
+        _losses.Clear(); _losses.AddRange(losses);
     }
 
     /// <summary>Releases the optimiser state and restores the base generator (adapters removed, trained tensors reset).</summary>
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         Optimizer.Dispose();
         Trainables.Dispose();
         foreach (var t in _targets.Concat(_targetsRaw)) t.Dispose();

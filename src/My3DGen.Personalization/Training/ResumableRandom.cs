@@ -2,7 +2,7 @@
 // a resumed run draws exactly the numbers an uninterrupted run would.
 namespace My3DGen.Personalization.Training;
 
-public sealed class ResumableRandom(ulong state)
+internal sealed class ResumableRandom(ulong state)
 {
     /// <summary>The complete generator state (store it to resume).</summary>
     public ulong State { get; set; } = state;

@@ -3,7 +3,8 @@
 // super-resolution and the losses run with a graph on the detached feature image; then each ray chunk is rendered
 // again with a graph (same depth jitter: every chunk has its own seeded generator) and back-propagated with its
 // slice of the feature-image gradient into the planes and the decoder; finally the planes' gradient flows
-// through the backbone. Peak memory is the largest of the three stages instead of their sum.
+// through the backbone. Peak memory is the largest of the three stages instead of their sum. Every stage is the
+// generator's own (backbone, renderer, SuperResolve), so the noise and sampling rules exist once.
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Ops;
 using My3DGen.Engine.Tensors;
@@ -14,7 +15,8 @@ using My3DGen.Models.Synthesis;
 
 namespace My3DGen.Personalization.Training;
 
-public static class StagedBackward
+/// <summary>Forward + backward of one training sample in bounded memory, through the generator's own stages.</summary>
+internal static class StagedBackward
 {
     /// <summary>Rays re-rendered per graph chunk (bounds the render stage's graph).</summary>
     public const int RaysPerChunk = 1024;
@@ -42,13 +44,12 @@ public static class StagedBackward
                 chunks.Add(RenderChunk(gen, flat, rays, start, Math.Min(RaysPerChunk, m - start), deterministic, seed, k));
         }
         var features = ShapeOps.Concat(chunks, 1);                                  // [1, M, C]
-        var featureLeaf = features.Permute(0, 2, 1).Reshape(1, features.Shape[2], neuralResolution, neuralResolution).Contiguous(forceCopy: true);
+        var featureLeaf = Eg3dGenerator.ToImage(features, neuralResolution).Contiguous(forceCopy: true);
         featureLeaf.RequiresGrad = true;
 
         // Stage 3: super-resolution and losses with a graph on the detached feature image.
         var raw = featureLeaf.Slice(1, 0, 3).Contiguous();
-        var srNoise = gen.Config.Rendering.SuperresolutionNoiseMode == "const" ? NoiseSettings.Const : NoiseSettings.None;
-        var image = gen.SuperResolution.Forward(raw, featureLeaf, ws, srNoise);
+        var image = gen.SuperResolve(raw, featureLeaf, ws, seed);
         var l = loss(image, raw);
         float value = l.Item();
         l.Backward();

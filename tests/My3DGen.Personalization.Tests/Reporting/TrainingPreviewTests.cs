@@ -5,6 +5,7 @@ using My3DGen.Engine.Tensors;
 using My3DGen.Models;
 using My3DGen.Models.Cameras;
 using My3DGen.Models.Imaging;
+using My3DGen.Models.Lora;
 using My3DGen.Models.Perceptual;
 using My3DGen.Personalization.Data;
 using My3DGen.Personalization.Reporting;
@@ -38,7 +39,7 @@ public class TrainingPreviewTests
         {
             var gen = TinyGenerators.Create(5);
             using var lpips = Lpips.CreateRandom(LpipsNet.Alex, 1, gen.Backend);
-            using var p = new Personalizer(gen, lpips, TwoViews(gen), new PersonalizeOptions { Steps = 2, Seed = 1, Rank = 1, CheckpointEvery = 0 });
+            using var p = new Personalizer(gen, lpips, TwoViews(gen), new PersonalizeOptions { Steps = 2, Seed = 1, Lora = new LoraOptions(Rank: 1), CheckpointEvery = 0 });
             string grid = Path.Combine(dir, "a.preview.png"), curve = Path.Combine(dir, "a.loss.png");
             TrainingPreview.Write(p, grid, curve);   // before any step: empty loss history
             p.Run();

@@ -1,13 +1,15 @@
-// A content hash of a generator's base tensors (names and float32 values), stored in adapter files so an
-// adapter is never applied silently to a different base model.
+// A content hash of a generator's base tensors (names and float32 values), stored in adapter files and checkpoints
+// so an adapter is never applied silently to a different base model.
 using System.Security.Cryptography;
 using System.Text;
-using My3DGen.Models;
 
-namespace My3DGen.Personalization.Training;
+namespace My3DGen.Models;
 
+/// <summary>Content hash of a generator's weights.</summary>
 public static class ModelHash
 {
+    /// <summary>The first 16 hex digits of SHA-256 over every tensor's name and float32 values, in state-dict order.
+    /// Hash the base model: with a LoRA set attached, trained base tensors (biases, decoder) may have changed.</summary>
     public static string Compute(Eg3dGenerator generator)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);

@@ -4,9 +4,10 @@ using My3DGen.Engine.Backends;
 using My3DGen.Engine.Tensors;
 using My3DGen.Models.Nn;
 
-namespace My3DGen.Personalization.Lora;
+namespace My3DGen.Models.Lora;
 
-public sealed class AffineLoraAdapter : ILayerAdapter
+/// <summary>The adapter of one style affine.</summary>
+internal sealed class AffineLoraAdapter : ILayerAdapter
 {
     public LoraFactors Factors { get; }
 

@@ -1,33 +1,47 @@
 // Attaches My3DGen's LoRA adapters to a frozen EG3D generator (every 3×3 conv, ToRGB and style affine of
 // the backbone and the super-resolution module; the mapping network stays frozen) and gathers the
 // trainable set: LoRA factors, the small vectors My3DGen trains (biases, noise strengths, const) and
-// optionally the tri-plane decoder. Detach restores the base; Merge folds the adapters into the weights.
+// optionally the tri-plane decoder. The generator knows the set attached to it (one at a time); Detach/Dispose restores
+// the base exactly; Merge folds the adapters into the weights.
 using My3DGen.Engine.Tensors;
 using My3DGen.Models.Nn;
-using My3DGen.Personalization.Training;
-using My3DGen.Models;
 using My3DGen.Models.Synthesis;
 
-namespace My3DGen.Personalization.Lora;
+namespace My3DGen.Models.Lora;
 
-/// <summary>The LoRA adapters of one generator and its trainable tensors.</summary>
+/// <summary>The LoRA adapters of one generator and its trainable tensors. Creating it attaches it: the generator's
+/// output changes (by nothing while B = 0) until <see cref="Dispose"/>, which removes the adapters and restores every base
+/// tensor it trained in place. A generator carries at most one set at a time (<see cref="Eg3dGenerator.AttachedLora"/>).</summary>
 public sealed class LoraNetwork : IDisposable
 {
     readonly List<(SynthesisLayer? Conv, ToRgbLayer? Rgb, FullyConnectedLayer? Fc, ILayerAdapter Adapter)> _attached = new();
     readonly TrainedBaseTensors _trainedBase = new();
+    bool _disposed;
+    /// <summary>The generator this set is attached to.</summary>
     public Eg3dGenerator Generator { get; }
+    /// <summary>Rank, alpha, init seed and fused-path mode of the set.</summary>
     public LoraOptions Options { get; }
+    /// <summary>Whether the tri-plane decoder's weights are part of the trainable set.</summary>
     public bool TrainDecoder { get; }
+    /// <summary>Whether the adapters are currently folded into the base weights (<see cref="Merge"/>).</summary>
     public bool IsMerged { get; private set; }
+    /// <summary>Where the factors are applied without forming ΔW while trained; starts as <see cref="LoraOptions.Fused"/>.
+    /// A setting of this generator's adapters only (nothing process-wide).</summary>
+    public FusedLoraMode Fused { get; set; }
     /// <summary>Every adapter's factors, in a fixed order.</summary>
     public IReadOnlyList<LoraFactors> Factors { get; }
     /// <summary>Base tensors trained in place (biases, noise strengths, const, and the decoder when enabled), by name.</summary>
     public IReadOnlyList<(string Name, Tensor Value)> TrainedBaseTensors { get; }
 
+    /// <summary>Attaches a fresh set (A seeded by <see cref="LoraOptions.Seed"/>, B = 0) to <paramref name="generator"/>.</summary>
+    /// <exception cref="InvalidOptionException">Rank or alpha out of range.</exception>
+    /// <exception cref="InvalidOperationException">The generator already carries a LoRA set.</exception>
     public LoraNetwork(Eg3dGenerator generator, LoraOptions options, bool trainDecoder)
     {
         options.Validate();
-        Generator = generator; Options = options; TrainDecoder = trainDecoder;
+        if (generator.AttachedLora != null)
+            throw new InvalidOperationException("the generator already carries a LoRA set: dispose it before attaching another");
+        Generator = generator; Options = options; TrainDecoder = trainDecoder; Fused = options.Fused;
         var rng = new Random(options.Seed);
         var be = generator.Backend;
         var factors = new List<LoraFactors>();
@@ -38,7 +52,7 @@ public sealed class LoraNetwork : IDisposable
             if (block.Const != null) vectors.Add((block.Name + ".const", block.Const));
             foreach (var layer in new[] { block.Conv0, block.Conv1 }.OfType<SynthesisLayer>())
             {
-                var a = new ConvLoraAdapter(layer.Name, be, layer.Weight.Shape, options, rng);
+                var a = new ConvLoraAdapter(this, layer.Name, be, layer.Weight.Shape, options, rng);
                 Attach(layer, null, null, a); factors.Add(a.Factors);
                 factors.Add(AttachAffine(layer.Affine, options, rng));
                 vectors.Add((layer.Name + ".bias", layer.Bias));
@@ -46,7 +60,7 @@ public sealed class LoraNetwork : IDisposable
                 vectors.Add((layer.Affine.Name + ".bias", layer.Affine.Bias));
             }
             var rgb = block.ToRgb;
-            var ra = new ConvLoraAdapter(rgb.Name, be, rgb.Weight.Shape, options, rng);
+            var ra = new ConvLoraAdapter(this, rgb.Name, be, rgb.Weight.Shape, options, rng);
             Attach(null, rgb, null, ra); factors.Add(ra.Factors);
             factors.Add(AttachAffine(rgb.Affine, options, rng));
             vectors.Add((rgb.Name + ".bias", rgb.Bias));
@@ -61,6 +75,7 @@ public sealed class LoraNetwork : IDisposable
         foreach (var (_, t) in vectors) _trainedBase.Add(t);
         Factors = factors;
         TrainedBaseTensors = vectors;
+        generator.AttachedLora = this;
     }
 
     LoraFactors AttachAffine(FullyConnectedLayer fc, LoraOptions options, Random rng)
@@ -86,7 +101,9 @@ public sealed class LoraNetwork : IDisposable
     public IEnumerable<(string Name, Tensor Value)> NamedTrainables() =>
         Factors.SelectMany(f => new[] { (f.A.Name!, f.A), (f.B.Name!, f.B) }).Concat(TrainedBaseTensors);
 
+    /// <summary>Number of LoRA factor values (all A and B).</summary>
     public long LoraParameterCount => Factors.Sum(f => (long)f.Count);
+    /// <summary>Number of trained values: LoRA factors plus the trained base tensors.</summary>
     public long TrainableCount => LoraParameterCount + TrainedBaseTensors.Sum(v => v.Value.Numel);
 
     /// <summary>Folds every ΔW into its base weight (affines: s·B·A divided by the layer's gain) and removes the
@@ -141,10 +158,14 @@ public sealed class LoraNetwork : IDisposable
         foreach (var (conv, rgb, fc, _) in _attached) SetAdapter(conv, rgb, fc, null);
         _trainedBase.Restore();
         _attached.Clear();
+        if (Generator.AttachedLora == this) Generator.AttachedLora = null;
     }
 
+    /// <summary>Detaches (the generator is the base model again, bit for bit) and frees the factors.</summary>
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         Detach();
         foreach (var f in Factors) { f.A.Dispose(); f.B.Dispose(); }
     }

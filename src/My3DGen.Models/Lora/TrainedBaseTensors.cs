@@ -2,17 +2,17 @@
 // fine-tuning): remembers their original values and restores them, so the base generator is unchanged afterwards.
 using My3DGen.Engine.Tensors;
 
-namespace My3DGen.Personalization.Training;
+namespace My3DGen.Models.Lora;
 
 internal sealed class TrainedBaseTensors
 {
     readonly List<(Tensor Target, float[] Original)> _originals = new();
 
-    /// <summary>Records <paramref name="t"/>'s current values and makes it trainable.</summary>
-    public void Add(Tensor t)
+    /// <summary>Records <paramref name="t"/>'s current values and (unless <paramref name="trainable"/> is false) makes it trainable.</summary>
+    public void Add(Tensor t, bool trainable = true)
     {
         _originals.Add((t, t.ToArray()));
-        t.RequiresGrad = true;
+        if (trainable) t.RequiresGrad = true;
     }
 
     /// <summary>Writes the recorded values back, drops gradients and freezes the tensors again.</summary>
