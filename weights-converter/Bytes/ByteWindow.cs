@@ -58,6 +58,6 @@ internal readonly unsafe struct ByteWindow
         }
     }
 
-    /// <summary>Copies <paramref name="count"/> bytes starting at <paramref name="pos"/> into <paramref name="dst"/> (caller checked bounds).</summary>
+    /// <summary>Copies <c>dst.Length</c> bytes starting at <paramref name="pos"/> into <paramref name="dst"/> (caller checked bounds).</summary>
     public void CopyUnchecked(long pos, Span<byte> dst) => new ReadOnlySpan<byte>(_ptr + pos, dst.Length).CopyTo(dst);
 }

@@ -44,9 +44,7 @@ public sealed class PersonalizeRun(CliSession session, PersonalizeOptions opts, 
         using var trainer = new Personalizer(gen, lp, ds, opts);
         if (resume)
         {
-            Checkpoint.Load(trainer, ckpt);
-            if (trainer.Step > opts.Steps)
-                throw new UsageException($"--steps {opts.Steps} is behind the checkpoint {ckpt} (step {trainer.Step}); pass --steps {trainer.Step} or more");
+            Checkpoint.Load(trainer, ckpt);   // refuses another dataset, other settings or a step beyond --steps
             o.Line($"resumed at step {trainer.Step} from {ckpt}");
         }
         o.Line($"device: {backend.Name}; {ds.Samples.Count} photos; trainable parameters: {trainer.Trainables.Count:N0}" + (lp.IsRandom ? " (random LPIPS weights)" : ""));

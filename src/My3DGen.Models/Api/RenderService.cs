@@ -83,6 +83,27 @@ public static class RenderService
         return new RenderResult(files, sheet, request.Latents.Count, request.Views.Count);
     }
 
+    /// <summary>Renders each (latent, camera) pair to an image in memory, without autograd: for latents ws [NumWs·WDim] floats
+    /// (W+) and 25-float camera labels, returns one [1, 3, H, W] tensor in [-1, 1] per pair, owned by the caller (dispose them).</summary>
+    /// <remarks>The in-memory half of <see cref="Render"/>, for callers that keep images rather than files (the demo, metrics).</remarks>
+    public static Tensor[] RenderImages(Eg3dGenerator generator, IReadOnlyList<(float[] Ws, float[] Camera)> items,
+        SynthesisOptions? options = null, CancellationToken cancel = default)
+    {
+        var be = generator.Backend;
+        var cfg = generator.Config;
+        var result = new Tensor[items.Count];
+        using var noGrad = GradMode.NoGrad();
+        for (int i = 0; i < items.Count; i++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            using var scope = TensorScope.Begin();
+            var ws = Tensor.FromArray(be, items[i].Ws, 1, cfg.NumWs, cfg.WDim);
+            var image = generator.Synthesize(ws, CameraLabel.ToTensor(be, items[i].Camera, "camera"), options ?? new SynthesisOptions()).Image;
+            result[i] = scope.Keep(image.Contiguous(forceCopy: true));
+        }
+        return result;
+    }
+
     static void SaveOrbit(Eg3dGenerator g, Tensor planes, Tensor ws, SynthesisOptions opts, int count, string path, List<string> files, CancellationToken cancel)
     {
         var frames = new List<RgbImage>();

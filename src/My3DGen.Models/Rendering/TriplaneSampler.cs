@@ -53,6 +53,11 @@ internal static class TriplaneSampler
         return w.MatMul(gathered.Reshape(groups, group, planes.Channels)).Reshape(groups, planes.Channels);
     }
 
+    /// <summary>Finds, for each point, the four bilinear corners on each plane and their weights.</summary>
+    /// <param name="planes">The tri-planes, flattened to rows.</param>
+    /// <param name="coords">Point coordinates, xyz per point.</param>
+    /// <param name="points">Number of points.</param>
+    /// <param name="boxWarp">Side of the box the planes span.</param>
     /// <param name="scaleWeights">Factor applied to every bilinear weight (1/3 folds the plane mean into the contraction).</param>
     static Corners Locate(FlatPlanes planes, float[] coords, int points, float boxWarp, float scaleWeights)
     {

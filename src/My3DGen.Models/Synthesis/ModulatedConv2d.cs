@@ -13,6 +13,12 @@ internal static class ModulatedConv2d
 {
     /// <summary>y [N,O,H·up,W·up] = modconv(x [N,I,H,W], weight [O,I,k,k], styles [N,I]) (+ bias [O], added after the conv);
     /// k = 1 or 3, up = 1 or 2 (k = 3 only).</summary>
+    /// <param name="x">Input [N,I,H,W].</param>
+    /// <param name="weight">Raw weight [O,I,k,k].</param>
+    /// <param name="styles">Per-sample styles [N,I].</param>
+    /// <param name="demodulate">Normalise each output channel's per-sample weight to unit norm.</param>
+    /// <param name="up">1, or 2 for the ×2 up-conv.</param>
+    /// <param name="bias">Optional bias [O].</param>
     /// <param name="gain">Positive factor folded into the per-sample weights (used to pull lrelu's √2 gain into the conv).</param>
     public static Tensor Forward(Tensor x, Tensor weight, Tensor styles, bool demodulate, int up = 1, Tensor? bias = null, float gain = 1f)
     {

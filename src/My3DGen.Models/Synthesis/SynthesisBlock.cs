@@ -19,7 +19,16 @@ internal sealed class SynthesisBlock
     /// <summary>Number of w vectors the convs consume (the ToRGB reads the next one without consuming it).</summary>
     public int NumConv => Conv0 == null ? 1 : 2;
 
+    /// <summary>Reads block <paramref name="prefix"/> (e.g. "b64") from <paramref name="store"/>.</summary>
+    /// <param name="store">The generator's parameters.</param>
+    /// <param name="prefix">State-dict prefix of the block.</param>
     /// <param name="inChannels">0 for the const-input first block.</param>
+    /// <param name="outChannels">Output channels.</param>
+    /// <param name="wDim">Width of a w vector.</param>
+    /// <param name="resolution">Output resolution of the block.</param>
+    /// <param name="imgChannels">Channels of the ToRGB output.</param>
+    /// <param name="up">Whether the block doubles the resolution.</param>
+    /// <param name="convClamp">Clamp of the conv outputs (null: none).</param>
     internal SynthesisBlock(ParameterStore store, string prefix, int inChannels, int outChannels, int wDim, int resolution,
         int imgChannels, bool up, float? convClamp)
     {

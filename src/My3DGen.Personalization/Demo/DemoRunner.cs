@@ -14,6 +14,7 @@ using My3DGen.Models.Lora;
 using My3DGen.Personalization.Reporting;
 using My3DGen.Personalization.Training;
 using My3DGen.Models;
+using My3DGen.Models.Api;
 using My3DGen.Models.Eg3d;
 
 namespace My3DGen.Personalization.Demo;
@@ -48,10 +49,10 @@ public static class DemoRunner
                 var (yaw, pitch) = ((float)(rng.NextDouble() * 1.2 - 0.6), (float)(rng.NextDouble() * 0.6 - 0.3));
                 var cam = CameraLabel.Create(yaw, pitch);
                 var ws = anchors[i % anchors.Length];
-                using var img = RenderImage(gen, ws, cam);
+                using var img = RenderService.RenderImages(gen, [(ws, cam)])[0];
                 return new PersonSample($"view_{i:D2}", img.ToArray(), gen.Config.ImgResolution, cam, ws);
             }).ToList();
-            targets = HeldOut.Select((v, i) => RenderImage(gen, anchors[i % anchors.Length], CameraLabel.Create(v.Yaw, v.Pitch))).ToArray();
+            targets = RenderHeldOut(gen, anchors);
         }
 
         using var lpips = Lpips.CreateRandom(LpipsNet.Alex, o.Seed, backend);
@@ -108,18 +109,8 @@ public static class DemoRunner
         }).ToArray();
     }
 
-    static Tensor RenderImage(Eg3dGenerator gen, float[] ws, float[] camera)
-    {
-        var be = gen.Backend;
-        using var ng = GradMode.NoGrad();
-        using var scope = TensorScope.Begin();
-        var r = gen.Synthesize(Tensor.FromArray(be, ws, 1, gen.Config.NumWs, gen.Config.WDim), CameraLabel.ToTensor(be, camera),
-            new SynthesisOptions { Deterministic = true });
-        return scope.Keep(r.Image.Contiguous(forceCopy: true));
-    }
-
     static Tensor[] RenderHeldOut(Eg3dGenerator gen, float[][] anchors) =>
-        HeldOut.Select((v, i) => RenderImage(gen, anchors[i % anchors.Length], CameraLabel.Create(v.Yaw, v.Pitch))).ToArray();
+        RenderService.RenderImages(gen, HeldOut.Select((v, i) => (anchors[i % anchors.Length], CameraLabel.Create(v.Yaw, v.Pitch))).ToList());
 
     static DemoMetrics Measure(Tensor[] images, Tensor[] targets, Lpips lpips)
     {

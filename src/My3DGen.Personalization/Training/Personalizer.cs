@@ -68,7 +68,7 @@ public sealed class Personalizer : IDisposable
         Rng = new ResumableRandom((ulong)options.Seed * 0x9E3779B97F4A7C15UL + 1);
     }
 
-    /// <summary>The training objective of sample <paramref name="i"/>: MSE + LPIPS on the raw and the final image.</summary>
+    /// <summary>The training objective of one sample: MSE + LPIPS on the raw and the final image.</summary>
     sealed record LossParts(Tensor Total, Tensor Mse128, Tensor Mse512, Tensor Lpips128, Tensor Lpips512);
 
     LossParts Objective(Tensor image, Tensor raw, int i)
