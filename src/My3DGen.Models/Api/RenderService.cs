@@ -120,7 +120,7 @@ public static class RenderService
     /// <summary>The one place that lays out the contact sheet: a captioned grid, rows the latents, columns the views.</summary>
     static void SaveContactSheet(RenderRequest request, IReadOnlyList<RgbImage> tiles, int cell, string path) =>
         OutputFileException.Guard(path, () => LabelledGrid.Save(path, tiles, request.SheetTitle,
-            request.Latents.Select(l => l.Name).ToList(), request.Views.Select(v => v.Name.Replace('_', ' ')).ToList(), cell));
+            request.Latents.Select(l => l.Name).ToList(), request.Views.Select(v => v.Name.Replace('_', '\n')).ToList(), cell));
 
     static void SavePng(RgbImage image, string path, List<string> files)
     {
