@@ -7,7 +7,7 @@ using My3DGen.Cli.Commands;
 namespace My3DGen.Cli;
 
 /// <summary>Runs my3dgen.</summary>
-public static class CliApp
+internal static class CliApp
 {
     /// <summary>Parses <paramref name="args"/>, runs the verb and returns the exit code (see <see cref="ExitCodes"/>).</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool terminal = false, CancellationToken cancel = default)
@@ -45,7 +45,7 @@ public static class CliApp
 }
 
 /// <summary>State shared by the verbs of one invocation: the global options, the output channels and the cancellation.</summary>
-public sealed class CliSession(CancellationToken cancel)
+internal sealed class CliSession(CancellationToken cancel)
 {
     /// <summary>--quiet / -q.</summary>
     public Option<bool> QuietOption { get; } = new("--quiet", "-q") { Description = "print only errors (and the --json result)", Recursive = true };

@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 namespace My3DGen.Cli;
 
 /// <summary>The output channels of one invocation.</summary>
-public sealed class CliOutput(TextWriter stdout, TextWriter stderr, bool terminal, bool quiet, bool verbose, bool json)
+internal sealed class CliOutput(TextWriter stdout, TextWriter stderr, bool terminal, bool quiet, bool verbose, bool json)
 {
     /// <summary>Both stdout and stderr are terminals: live progress bars instead of progress lines.</summary>
     public bool IsTerminal { get; } = terminal;

@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace My3DGen.Cli;
 
 /// <summary>The process's cancellation by signal; dispose to unregister.</summary>
-public sealed class CliSignals : IDisposable
+internal sealed class CliSignals : IDisposable
 {
     readonly CancellationTokenSource _cts = new();
     readonly List<PosixSignalRegistration> _registrations = new();

@@ -7,7 +7,7 @@ using My3DGen.Models.Cameras;
 namespace My3DGen.Cli;
 
 /// <summary>Exit codes of my3dgen (also listed in `my3dgen --help` and the README).</summary>
-public static partial class ExitCodes
+internal partial class ExitCodes
 {
     /// <summary>Success.</summary>
     public const int Ok = 0;

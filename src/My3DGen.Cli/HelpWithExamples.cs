@@ -7,7 +7,7 @@ using System.CommandLine.Invocation;
 namespace My3DGen.Cli;
 
 /// <summary>Wraps the default help action of <paramref name="help"/>.</summary>
-public sealed class HelpWithExamples(HelpAction help, IReadOnlyDictionary<Command, string[]> examples) : SynchronousCommandLineAction
+internal sealed class HelpWithExamples(HelpAction help, IReadOnlyDictionary<Command, string[]> examples) : SynchronousCommandLineAction
 {
     /// <summary>Prints the default help, then the command's examples, or the exit codes for the root.</summary>
     public override int Invoke(ParseResult parseResult)

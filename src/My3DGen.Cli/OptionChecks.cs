@@ -4,7 +4,7 @@ using System.Globalization;
 namespace My3DGen.Cli;
 
 /// <summary>Checks of option values; each throws <see cref="UsageException"/>.</summary>
-public static class OptionChecks
+internal static class OptionChecks
 {
     /// <summary><paramref name="value"/> of <paramref name="option"/> within [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public static int InRange(int value, string option, int min, int max = int.MaxValue) =>

@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace My3DGen.Cli;
 
 /// <summary>Reports the progress of named tasks (value out of total, with a description).</summary>
-public sealed class ProgressDisplay
+internal sealed class ProgressDisplay
 {
     readonly CliOutput _out;
     readonly ProgressContext? _live;

@@ -4,4 +4,4 @@ using My3DGen.Engine;
 namespace My3DGen.Cli;
 
 /// <summary>A wrong command line (not a wrong file): printed as one line + "see --help", exit code 2.</summary>
-public sealed class UsageException(string message) : UserInputException(message);
+internal sealed class UsageException(string message) : UserInputException(message);

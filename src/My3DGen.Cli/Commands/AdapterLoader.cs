@@ -7,7 +7,7 @@ using My3DGen.Personalization.Lora;
 
 namespace My3DGen.Cli.Commands;
 
-public static class AdapterLoader
+internal static class AdapterLoader
 {
     /// <summary>Merges the adapter at <paramref name="path"/> (none when null) into <paramref name="generator"/>; dispose to unmerge.</summary>
     public static IDisposable? Merge(Eg3dGenerator generator, string? path)

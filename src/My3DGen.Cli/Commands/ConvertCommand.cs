@@ -7,7 +7,7 @@ using My3DGen.WeightsConverter;
 
 namespace My3DGen.Cli.Commands;
 
-public static class ConvertCommand
+internal static class ConvertCommand
 {
     /// <summary>The `convert` verb.</summary>
     public static Command Create(CliSession s)

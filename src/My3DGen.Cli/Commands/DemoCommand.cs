@@ -8,7 +8,7 @@ using My3DGen.Personalization.Training;
 
 namespace My3DGen.Cli.Commands;
 
-public static class DemoCommand
+internal static class DemoCommand
 {
     /// <summary>The `demo` verb.</summary>
     public static Command Create(CliSession s)

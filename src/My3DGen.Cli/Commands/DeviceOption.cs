@@ -5,7 +5,7 @@ using My3DGen.Engine.Backends;
 namespace My3DGen.Cli.Commands;
 
 /// <summary>The --device option.</summary>
-public static class DeviceOption
+internal static class DeviceOption
 {
     /// <summary>A new --device option.</summary>
     public static Option<string?> Create() => new("--device")

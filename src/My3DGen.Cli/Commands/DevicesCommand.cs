@@ -7,7 +7,7 @@ using My3DGen.Engine.Backends.Ilgpu;
 
 namespace My3DGen.Cli.Commands;
 
-public static class DevicesCommand
+internal static class DevicesCommand
 {
     /// <summary>The `devices` verb.</summary>
     public static Command Create(CliSession s)

@@ -6,7 +6,7 @@ using My3DGen.WeightsConverter;
 
 namespace My3DGen.Cli.Commands;
 
-public static class InspectCommand
+internal static class InspectCommand
 {
     /// <summary>The `inspect` verb.</summary>
     public static Command Create(CliSession s)

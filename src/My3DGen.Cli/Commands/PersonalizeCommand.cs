@@ -7,7 +7,7 @@ using My3DGen.Personalization.Training;
 
 namespace My3DGen.Cli.Commands;
 
-public static class PersonalizeCommand
+internal static class PersonalizeCommand
 {
     /// <summary>The `personalize` verb.</summary>
     public static Command Create(CliSession s)

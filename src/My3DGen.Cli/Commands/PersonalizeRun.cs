@@ -13,13 +13,13 @@ using My3DGen.Personalization.Training;
 namespace My3DGen.Cli.Commands;
 
 /// <summary>The LPIPS weights chosen on the command line: two converted files, or random weights.</summary>
-public sealed record LpipsChoice(string? Backbone, string? Lin, bool Random);
+internal sealed record LpipsChoice(string? Backbone, string? Lin, bool Random);
 
 /// <summary>The files a personalize run wrote.</summary>
-public sealed record PersonalizeResult(string Adapter, string Checkpoint, string Preview, string LossCurve, int Steps, float? FinalLoss);
+internal sealed record PersonalizeResult(string Adapter, string Checkpoint, string Preview, string LossCurve, int Steps, float? FinalLoss);
 
 /// <summary>Runs personalize for validated options.</summary>
-public sealed class PersonalizeRun(CliSession session, PersonalizeOptions opts, string model, string data, string output, string? checkpoint,
+internal sealed class PersonalizeRun(CliSession session, PersonalizeOptions opts, string model, string data, string output, string? checkpoint,
     string? anchors, LpipsChoice lpips, bool resume, string? device)
 {
     readonly string _out = Path.GetFullPath(output);

@@ -8,7 +8,7 @@ using My3DGen.Models.Api;
 
 namespace My3DGen.Cli.Commands;
 
-public static class RenderCommand
+internal static class RenderCommand
 {
     /// <summary>The `render` verb.</summary>
     public static Command Create(CliSession s)

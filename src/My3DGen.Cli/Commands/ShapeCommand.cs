@@ -8,7 +8,7 @@ using My3DGen.Models.Api;
 
 namespace My3DGen.Cli.Commands;
 
-public static class ShapeCommand
+internal static class ShapeCommand
 {
     /// <summary>The `shape` verb.</summary>
     public static Command Create(CliSession s)
