@@ -9,15 +9,18 @@ public static class WeightsConverter
 {
     /// <summary>Converts <paramref name="inputPath"/> into <paramref name="outputPath"/>.</summary>
     /// <exception cref="FileFormatException">The input is malformed or unsupported (always a <see cref="WeightsFormatException"/> for torch/pickle inputs).</exception>
-    public static ConvertResult Convert(string inputPath, string outputPath, ConvertOptions? options = null, IProgress<ConvertProgress>? progress = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> fired (checked between tensors); no output is left behind.</exception>
+    public static ConvertResult Convert(string inputPath, string outputPath, ConvertOptions? options = null, IProgress<ConvertProgress>? progress = null,
+        CancellationToken cancel = default)
     {
         options ??= new ConvertOptions();
         using var src = WeightsSource.Open(inputPath, options.Key, progress);
-        return Write(src, outputPath, progress);
+        cancel.ThrowIfCancellationRequested();
+        return Write(src, outputPath, progress, cancel);
     }
 
     /// <summary>Writes an already opened source to <paramref name="outputPath"/>.</summary>
-    internal static ConvertResult Write(WeightsSource src, string outputPath, IProgress<ConvertProgress>? progress = null)
+    internal static ConvertResult Write(WeightsSource src, string outputPath, IProgress<ConvertProgress>? progress = null, CancellationToken cancel = default)
     {
         if (src.Tensors.Count == 0) throw new WeightsFormatException(src.Path, "no tensors found" + (src.SelectedKey != null ? $" under '{src.SelectedKey}'" : ""));
         var writer = new SafeTensorsWriter();
@@ -27,7 +30,7 @@ public static class WeightsConverter
         {
             total += t.ByteCount;
             parameters += t.ElementCount;
-            writer.AddStreamed(t.Name, t.DType, t.Shape, (n, s) => t.WriteTo(s));
+            writer.AddStreamed(t.Name, t.DType, t.Shape, (n, s) => { cancel.ThrowIfCancellationRequested(); return t.WriteTo(s); });
         }
         writer.Write(outputPath, progress == null ? null : new Progress(progress, total));
         progress?.Report(new ConvertProgress(ConvertStage.Done, total, total));

@@ -178,6 +178,25 @@ public class Eg3dTinyTests
         Assert.That(File.Exists(Path.Combine(_dir, "x.safetensors")), Is.False);
     }
 
+    [Test]
+    public void CancellingMidWriteLeavesNoOutputNorTempFile()
+    {
+        string dir = Path.Combine(_dir, "cancel");
+        Directory.CreateDirectory(dir);
+        string outPath = Path.Combine(dir, "x.safetensors");
+        using var cts = new CancellationTokenSource();
+        var cancelOnFirstWrite = new SyncProgress(p => { if (p.Stage == ConvertStage.Writing && p.Done > 0) cts.Cancel(); });
+        Assert.Throws<OperationCanceledException>(() => WeightsConverter.Convert(Pkl, outPath, progress: cancelOnFirstWrite, cancel: cts.Token));
+        Assert.That(Directory.GetFiles(dir), Is.Empty, "neither the output nor a temp file may remain");
+        Assert.Throws<OperationCanceledException>(() => WeightsConverter.Convert(Pkl, outPath, cancel: cts.Token));   // already cancelled
+        Assert.That(Directory.GetFiles(dir), Is.Empty);
+    }
+
+    sealed class SyncProgress(Action<ConvertProgress> report) : IProgress<ConvertProgress>
+    {
+        public void Report(ConvertProgress value) => report(value);
+    }
+
     // FullyConnectedLayer with equalized lr: y = x·(W·lr/sqrt(in))ᵀ + b·lr, then lrelu(0.2)·sqrt(2).
     static double[] D(float[] v) => v.Select(x => (double)x).ToArray();
 

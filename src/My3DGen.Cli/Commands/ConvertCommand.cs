@@ -25,13 +25,11 @@ internal static class ConvertCommand
             OutputPaths.PrepareFile(outPath);
             OutputPaths.RemoveStaleTemps(outPath);
             var o = s.Output;
-            // The converter takes no token: its progress callback is where a cancellation stops it (the temp output is removed).
             var r = ProgressDisplay.Run(o, d => WeightsConverter.WeightsConverter.Convert(inPath, outPath, new ConvertOptions { Key = parse.GetValue(key) },
                 new ProgressDisplay.Sync<ConvertProgress>(p =>
                 {
-                    s.Cancel.ThrowIfCancellationRequested();
                     if (p.Stage != ConvertStage.Done) d.Update(p.Stage == ConvertStage.Reading ? "reading" : "writing", p.Done, p.Total, $"{p.Done / 1048576.0:F1} of {p.Total / 1048576.0:F1} MiB");
-                })));
+                }), s.Cancel));
             o.Line($"wrote {r.OutputPath}: {r.TensorCount} tensors, {r.ParameterCount:N0} values, {r.BytesWritten / 1048576.0:F1} MiB" +
                 (r.Key != null ? $" (key {r.Key})" : "") + $", format {r.Format}");
             o.Result(new JsonObject { ["ok"] = true, ["out"] = Path.GetFullPath(r.OutputPath), ["tensors"] = r.TensorCount, ["values"] = r.ParameterCount,

@@ -35,14 +35,11 @@ internal static class DemoCommand
             var o = s.Output;
             var backend = DeviceSelector.Create(pr.GetValue(device));
             o.Line($"device: {backend.Name}");
-            // The demo runner takes no token: its progress callbacks are where a cancellation stops it.
             var report = ProgressDisplay.Run(o, d => DemoRunner.Run(opts, backend,
-                new ProgressDisplay.Sync<string>(m => { s.Cancel.ThrowIfCancellationRequested(); d.Message(m); }),
+                new ProgressDisplay.Sync<string>(d.Message),
                 new ProgressDisplay.Sync<TrainingProgress>(p =>
-                {
-                    s.Cancel.ThrowIfCancellationRequested();
-                    d.Update("personalizing", p.Step, p.TotalSteps, $"step {p.Step}/{p.TotalSteps} loss {p.Loss:F4} {p.StepsPerSecond:F2} it/s");
-                })));
+                    d.Update("personalizing", p.Step, p.TotalSteps, $"step {p.Step}/{p.TotalSteps} loss {p.Loss:F4} {p.StepsPerSecond:F2} it/s")),
+                s.Cancel));
             o.Table(["held-out views", "MSE", "LPIPS (random-weight AlexNet)"],
                 [["base generator (before)", $"{report.Before.Mse:F5}", $"{report.Before.Lpips:F5}"],
                  ["personalized (after)", $"{report.After.Mse:F5}", $"{report.After.Lpips:F5}"]]);

@@ -26,7 +26,9 @@ public static class DemoRunner
 
     /// <summary>Runs the demo into <see cref="DemoOptions.OutputDirectory"/>: <paramref name="stage"/> receives one line per stage,
     /// <paramref name="training"/> every training step. Deterministic for a given <see cref="DemoOptions.Seed"/> and backend.</summary>
-    public static DemoReport Run(DemoOptions o, IBackend backend, IProgress<string>? stage = null, IProgress<TrainingProgress>? training = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> fired (checked between stages and training steps).</exception>
+    public static DemoReport Run(DemoOptions o, IBackend backend, IProgress<string>? stage = null, IProgress<TrainingProgress>? training = null,
+        CancellationToken cancel = default)
     {
         var sw = Stopwatch.StartNew();
         Directory.CreateDirectory(o.OutputDirectory);
@@ -57,6 +59,7 @@ public static class DemoRunner
 
         using var lpips = Lpips.CreateRandom(LpipsNet.Alex, o.Seed, backend);
         stage?.Report("measuring the base generator on the held-out views");
+        cancel.ThrowIfCancellationRequested();
         var beforeImages = RenderHeldOut(gen, anchors);
         var before = Measure(beforeImages, targets, lpips);
 
@@ -65,9 +68,10 @@ public static class DemoRunner
         stage?.Report($"personalizing: rank-1 LoRA + decoder, {o.Steps} steps, MSE + LPIPS (random-weight AlexNet: no downloads)");
         using var trainer = new Personalizer(gen, lpips, data, options);
         var adapterPath = Path.Combine(o.OutputDirectory, "person.lora.safetensors");
-        trainer.Run(training, adapterPath: adapterPath);
+        trainer.Run(training, cancel: cancel, adapterPath: adapterPath);
 
         stage?.Report("measuring the personalized generator on the held-out views");
+        cancel.ThrowIfCancellationRequested();
         var afterImages = RenderHeldOut(gen, anchors);
         var after = Measure(afterImages, targets, lpips);
 
