@@ -9,7 +9,7 @@ namespace My3DGen.Personalization.Reporting;
 public static class TrainingPreview
 {
     /// <summary>Writes <paramref name="gridPath"/> (photos over renders for the first <paramref name="count"/> samples, captioned
-    /// "sample 1", …) and the loss curve <paramref name="curvePath"/>.</summary>
+    /// with the samples' names) and the loss curve <paramref name="curvePath"/>.</summary>
     public static void Write(Personalizer p, string gridPath, string curvePath, int count = 4)
     {
         int n = Math.Min(count, p.SampleCount);
@@ -19,7 +19,7 @@ public static class TrainingPreview
             var tiles = Enumerable.Range(0, n).Select(i => ImageExport.FromRgb(p.Target(i))).Concat(renders.Select(r => ImageExport.FromRgb(r))).ToList();
             string loss = p.LossHistory.Count > 0 ? $", last loss {p.LossHistory[^1]:0.0000}" : "";
             LabelledGrid.Save(gridPath, tiles, $"Training preview: step {p.Step} of {p.Options.Steps}{loss}",
-                ["photo", "model now"], Enumerable.Range(1, n).Select(i => $"sample {i}").ToList(), cellSize: 256);
+                ["photo", "model now"], Enumerable.Range(0, n).Select(p.SampleName).ToList(), cellSize: 256);
         }
         finally
         {

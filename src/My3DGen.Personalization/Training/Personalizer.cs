@@ -106,6 +106,9 @@ public sealed class Personalizer : IDisposable
     /// <summary>Number of photos in the dataset.</summary>
     public int SampleCount => _data.Samples.Count;
 
+    /// <summary>The name of sample <paramref name="i"/> (the photo's file name without extension, for a dataset read from a folder).</summary>
+    public string SampleName(int i) => _data.Samples[i].Name;
+
     /// <summary>The photo of sample <paramref name="i"/> as [1,3,R,R] in [−1,1] (owned by the trainer).</summary>
     public Tensor Target(int i) => _targets[i];
 

@@ -131,8 +131,16 @@ public sealed partial class IlgpuBackend : IBackend
         var d = Own(dst);
         CheckRange(d, dstOffset, src.Length, nameof(dst));
         if (src.IsEmpty) return;
-        d.Buffer.View.SubView(dstOffset, src.Length).CopyFromCPU(ref MemoryMarshal.GetReference(src), src.Length);
-        _accelerator.DefaultStream.Synchronize();
+        // ILGPU turns the ref into a raw pointer: the host memory stays pinned until the copy has completed, or a
+        // compacting GC during the copy could move it (seen as rare, load-dependent wrong data on the CPU accelerator).
+        unsafe
+        {
+            fixed (float* pinned = src)
+            {
+                d.Buffer.View.SubView(dstOffset, src.Length).CopyFromCPU(ref MemoryMarshal.GetReference(src), src.Length);
+                _accelerator.DefaultStream.Synchronize();
+            }
+        }
     }
 
     /// <inheritdoc/>
@@ -142,8 +150,14 @@ public sealed partial class IlgpuBackend : IBackend
         CheckRange(s, srcOffset, dst.Length, nameof(src));
         if (dst.IsEmpty) return;
         _accelerator.DefaultStream.Synchronize();
-        s.Buffer.View.SubView(srcOffset, dst.Length).CopyToCPU(ref MemoryMarshal.GetReference(dst), dst.Length);
-        _accelerator.DefaultStream.Synchronize();
+        unsafe
+        {
+            fixed (float* pinned = dst)   // pinned until the copy has completed (see Upload)
+            {
+                s.Buffer.View.SubView(srcOffset, dst.Length).CopyToCPU(ref MemoryMarshal.GetReference(dst), dst.Length);
+                _accelerator.DefaultStream.Synchronize();
+            }
+        }
     }
 
     /// <inheritdoc/>
