@@ -12,6 +12,7 @@ using My3DGen.Models.Lora;
 using My3DGen.Personalization.Lora;
 using My3DGen.Personalization.Training;
 using My3DGen.Models;
+using My3DGen.Models.Api;
 
 namespace My3DGen.Personalization.Tests;
 
@@ -117,7 +118,7 @@ public class TrainerTests
         var adapter = Path.Combine(blocker, "a.lora.safetensors");
         using (var p = new Personalizer(gen, lpips, MakeData(gen), Options(4)))
         {
-            var ex = Assert.Throws<Files.OutputWriteException>(() => p.Run(adapterPath: adapter))!;
+            var ex = Assert.Throws<OutputFileException>(() => p.Run(adapterPath: adapter))!;
             Assert.That(ex.Message, Does.StartWith(adapter + ": cannot write"));
             Assert.That(p.Step, Is.EqualTo(0), "no step ran");
         }

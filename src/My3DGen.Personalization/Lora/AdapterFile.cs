@@ -5,7 +5,7 @@ using System.Globalization;
 using My3DGen.Engine.IO;
 using My3DGen.Models;
 using My3DGen.Models.Lora;
-using My3DGen.Personalization.Files;
+using My3DGen.Models.Api;
 
 namespace My3DGen.Personalization.Lora;
 
@@ -17,7 +17,7 @@ public static class AdapterFile
 
     /// <summary>Writes <paramref name="trained"/>'s tensors to <paramref name="path"/> atomically. <paramref name="provenance"/>
     /// adds metadata entries (e.g. "steps", "training"); the set's own keys (format, mode, rank, ...) cannot be overridden.</summary>
-    /// <exception cref="OutputWriteException">The file cannot be written (names <paramref name="path"/>).</exception>
+    /// <exception cref="OutputFileException">The file cannot be written (names <paramref name="path"/>).</exception>
     public static void Save(TrainableSet trained, string path, IReadOnlyDictionary<string, string>? provenance = null)
     {
         var w = new SafeTensorsWriter();
@@ -35,7 +35,7 @@ public static class AdapterFile
         w.AddMetadata("base_hash", trained.BaseHash);
         w.AddMetadata("trainable_count", trained.Named.Count.ToString(CultureInfo.InvariantCulture));
         foreach (var (name, t) in trained.Named) w.Add(name, t.Shape, t.ToArray());
-        OutputFiles.Write(path, p => w.Write(p));
+        OutputFileException.Guard(path, () => w.Write(path));
     }
 
     /// <summary>Applies the adapter in <paramref name="path"/> to <paramref name="generator"/>: a LoRA file attaches a frozen

@@ -4,7 +4,7 @@
 using System.Globalization;
 using System.Text.Json;
 using My3DGen.Engine.IO;
-using My3DGen.Personalization.Files;
+using My3DGen.Models.Api;
 
 namespace My3DGen.Personalization.Training;
 
@@ -14,7 +14,7 @@ public static class Checkpoint
     const string Format = "my3dgen-checkpoint-v1";
 
     /// <summary>Writes the trainer's state to <paramref name="path"/> atomically.</summary>
-    /// <exception cref="OutputWriteException">The file cannot be written (names <paramref name="path"/>).</exception>
+    /// <exception cref="OutputFileException">The file cannot be written (names <paramref name="path"/>).</exception>
     public static void Save(Personalizer p, string path)
     {
         var w = new SafeTensorsWriter();
@@ -34,7 +34,7 @@ public static class Checkpoint
             w.Add("adam_m." + name, t.Shape, m.ToArray());
             w.Add("adam_v." + name, t.Shape, v.ToArray());
         }
-        OutputFiles.Write(path, target => w.Write(target));
+        OutputFileException.Guard(path, () => w.Write(path));
     }
 
     /// <summary>Restores the state in <paramref name="path"/> into <paramref name="p"/> (before <see cref="Personalizer.Run"/>).</summary>

@@ -10,10 +10,10 @@ using My3DGen.Engine.Optim;
 using My3DGen.Engine.Tensors;
 using My3DGen.Models.Perceptual;
 using My3DGen.Personalization.Data;
-using My3DGen.Personalization.Files;
 using My3DGen.Personalization.Lora;
 using My3DGen.Models;
 using My3DGen.Models.Synthesis;
+using My3DGen.Models.Api;
 
 namespace My3DGen.Personalization.Training;
 
@@ -174,14 +174,14 @@ public sealed class Personalizer : IDisposable
     /// first step both output folders are checked for writability and stale temp files of killed runs are removed.
     /// On cancellation the progress so far is checkpointed (when <paramref name="checkpointPath"/> is given) and then
     /// <see cref="OperationCanceledException"/> is thrown.</summary>
-    /// <exception cref="OutputWriteException">An output cannot be written (detected before training where possible).</exception>
+    /// <exception cref="OutputFileException">An output cannot be written (detected before training where possible).</exception>
     public void Run(IProgress<TrainingProgress>? progress = null, string? checkpointPath = null,
         Action<Personalizer>? onPreview = null, CancellationToken cancel = default, string? adapterPath = null)
     {
         foreach (var path in new[] { checkpointPath, adapterPath }.OfType<string>())
         {
-            OutputFiles.CleanStaleTemps(path);
-            OutputFiles.EnsureWritable(path);
+            OutputPaths.RemoveStaleTemps(path);
+            OutputPaths.PrepareFile(path);
         }
         var sw = Stopwatch.StartNew();
         int startStep = Step;
