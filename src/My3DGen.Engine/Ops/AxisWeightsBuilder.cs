@@ -1,6 +1,6 @@
-// Builds the 1-D resampling matrices used by bilinear resize: PyTorch's plain bilinear
-// (align_corners true/false) and its antialiased variant (triangle filter widened by the scale
-// when downsampling), plus the transpose used by the backward pass. Results are cached.
+// Builds the 1-D resampling matrices used by resizing: PyTorch's plain bilinear (align_corners true/false), its
+// antialiased variant (triangle filter widened by the scale when downsampling) and adaptive average pooling ('area'),
+// plus the transpose used by the backward pass. Results are cached.
 using System.Collections.Concurrent;
 using My3DGen.Engine.Backends;
 
@@ -16,6 +16,22 @@ internal static class AxisWeightsBuilder
         {
             var fwd = antialias && !alignCorners ? Antialiased(k.Item1, k.Item2) : Plain(k.Item1, k.Item2, k.Item3);
             return k.Item5 ? Transpose(fwd) : fwd;
+        });
+
+    static readonly ConcurrentDictionary<(int, int, bool), AxisWeights> AreaCache = new();
+
+    /// <summary>Adaptive-average-pool weights: output i averages inputs floor(i·in/out) .. ceil((i+1)·in/out) − 1.</summary>
+    public static AxisWeights Area(int inLen, int outLen, bool transpose = false) =>
+        AreaCache.GetOrAdd((inLen, outLen, transpose), k =>
+        {
+            var rows = new List<(int, float)[]>();
+            for (int i = 0; i < k.Item2; i++)
+            {
+                int start = (int)((long)i * k.Item1 / k.Item2), end = (int)(((long)(i + 1) * k.Item1 + k.Item2 - 1) / k.Item2);
+                rows.Add(Enumerable.Range(start, end - start).Select(j => (j, 1f / (end - start))).ToArray());
+            }
+            var fwd = ToCsr(k.Item1, k.Item2, rows);
+            return k.Item3 ? Transpose(fwd) : fwd;
         });
 
     static AxisWeights Plain(int inLen, int outLen, bool alignCorners)

@@ -85,6 +85,8 @@ public enum OpKind
     IndexSelect,
     /// <summary>bilinear resize.</summary>
     ResizeBilinear,
+    /// <summary>area resize (adaptive average pooling).</summary>
+    ResizeArea,
     /// <summary>average pooling.</summary>
     AvgPool2d,
     /// <summary>max pooling.</summary>

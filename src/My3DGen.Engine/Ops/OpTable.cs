@@ -44,6 +44,7 @@ internal static class OpTable
         Add(OpKind.Contiguous, ShapeOps.ContiguousBackward, "Copy");
         Add(OpKind.IndexSelect, Indexing.IndexSelectBackward, "IndexSelect", "IndexAdd");
         Add(OpKind.ResizeBilinear, Resampling.ResizeBackward, "ApplyAxisWeights");
+        Add(OpKind.ResizeArea, Resampling.ResizeBackward, "ApplyAxisWeights");
         Add(OpKind.AvgPool2d, Pooling.PoolBackward, "Pool2d", "Pool2dGrad");
         Add(OpKind.MaxPool2d, Pooling.PoolBackward, "Pool2d", "Pool2dGrad");
         return t;

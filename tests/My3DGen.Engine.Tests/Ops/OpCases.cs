@@ -117,6 +117,8 @@ public static class OpCases
             x => R.Resize(x[0], 5, 4, true));
         yield return new(OpKind.ResizeBilinear, "up-antialias", [[1, 1, 4, 6]], t => Resampling.ResizeBilinear(t[0], 8, 12, antialias: true),
             x => R.Resize(x[0], 8, 12, true));
+        yield return new(OpKind.ResizeArea, "down-overlapping-9x7-to-4x3", [[2, 1, 9, 7]], t => Resampling.ResizeArea(t[0], 4, 3), x => R.AreaResize(x[0], 4, 3));
+        yield return new(OpKind.ResizeArea, "up-3x5-to-7x8", [[1, 2, 3, 5]], t => Resampling.ResizeArea(t[0], 7, 8), x => R.AreaResize(x[0], 7, 8));
         yield return new(OpKind.AvgPool2d, "k2s2", [[2, 3, 7, 6]], t => Pooling.AvgPool2d(t[0], 2, 2), x => R.Pool(x[0], false, 2, 2, 0));
         yield return new(OpKind.AvgPool2d, "k3s1p1", [[1, 2, 5, 4]], t => Pooling.AvgPool2d(t[0], 3, 1, 1), x => R.Pool(x[0], false, 3, 1, 1));
         yield return new(OpKind.MaxPool2d, "k2s1p1", [[2, 2, 5, 6]], t => Pooling.MaxPool2d(t[0], 2, 1, 1), x => R.Pool(x[0], true, 2, 1, 1), GradEps: 1e-4f);

@@ -216,6 +216,25 @@ public static class ReferenceOps
         return rows;
     }
 
+    /// <summary>Adaptive average pooling: output (i, j) averages the input window rows floor(i·H/oh)..ceil((i+1)·H/oh)−1 (same for columns).</summary>
+    public static RefTensor AreaResize(RefTensor x, int oh, int ow)
+    {
+        int N = x.Shape[0], C = x.Shape[1], H = x.Shape[2], W = x.Shape[3];
+        var y = new RefTensor([N, C, oh, ow]);
+        for (int n = 0; n < N; n++)
+            for (int c = 0; c < C; c++)
+                for (int i = 0; i < oh; i++)
+                    for (int j = 0; j < ow; j++)
+                    {
+                        int y0 = i * H / oh, y1 = ((i + 1) * H + oh - 1) / oh, x0 = j * W / ow, x1 = ((j + 1) * W + ow - 1) / ow;
+                        double s = 0;
+                        for (int a = y0; a < y1; a++)
+                            for (int b = x0; b < x1; b++) s += x[n, c, a, b];
+                        y[n, c, i, j] = s / ((y1 - y0) * (x1 - x0));
+                    }
+        return y;
+    }
+
     public static RefTensor Pool(RefTensor x, bool max, int k, int stride, int pad)
     {
         int N = x.Shape[0], C = x.Shape[1], H = x.Shape[2], W = x.Shape[3];
