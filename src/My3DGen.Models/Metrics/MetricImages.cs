@@ -10,7 +10,8 @@ namespace My3DGen.Models.Metrics;
 /// <summary>A named image (file name without folder).</summary>
 /// <param name="Name">The file name.</param>
 /// <param name="Image">The decoded pixels.</param>
-public sealed record NamedImage(string Name, RgbImage Image);
+/// <param name="Path">The file it was read from (for error messages), or null.</param>
+public sealed record NamedImage(string Name, RgbImage Image, string? Path = null);
 
 /// <summary>Reading image files and sets for the metrics.</summary>
 public static class MetricImages
@@ -26,10 +27,10 @@ public static class MetricImages
             var files = Directory.EnumerateFiles(path).Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
                 .OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal).ToList();
             if (files.Count == 0) throw new FileFormatException(path, "folder has no .png/.jpg/.jpeg images");
-            return files.Select(f => new NamedImage(Path.GetFileName(f), ReadFile(f))).ToList();
+            return files.Select(f => new NamedImage(Path.GetFileName(f), ReadFile(f), f)).ToList();
         }
         if (!File.Exists(path)) throw new FileFormatException(path, "no such image file or folder");
-        return [new NamedImage(Path.GetFileName(path), ReadFile(path))];
+        return [new NamedImage(Path.GetFileName(path), ReadFile(path), path)];
     }
 
     /// <summary>Decodes one PNG/JPEG file.</summary>

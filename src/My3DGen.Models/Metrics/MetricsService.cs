@@ -35,7 +35,7 @@ public static class MetricsService
         int batch = 8, IProgress<MetricsProgress>? progress = null, CancellationToken cancel = default)
     {
         foreach (var (a, _) in pairs)
-            if (a.Image.Width < MinSide || a.Image.Height < MinSide) throw new FileFormatException(a.Name, $"image is {a.Image.Width}x{a.Image.Height}; the metrics need at least {MinSide}x{MinSide}");
+            if (a.Image.Width < MinSide || a.Image.Height < MinSide) throw new FileFormatException(a.Path ?? a.Name, $"image is {a.Image.Width}x{a.Image.Height}; the metrics need at least {MinSide}x{MinSide}");
         var prepared = pairs.Select(p => (p.A, B: p.B.Image.Width == p.A.Image.Width && p.B.Image.Height == p.A.Image.Height ? p.B.Image : p.B.Image.Resized(p.A.Image.Width, p.A.Image.Height),
             Resized: p.B.Image.Width == p.A.Image.Width && p.B.Image.Height == p.A.Image.Height ? null : $"{p.B.Image.Width}x{p.B.Image.Height}", BName: p.B.Name)).ToList();
         var values = prepared.Select(_ => new Dictionary<string, double>()).ToArray();

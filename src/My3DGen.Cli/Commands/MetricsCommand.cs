@@ -1,0 +1,73 @@
+// `my3dgen metrics`: the paper's metrics on image files. Pairwise (--a/--b, matched by file name): LPIPS-alex/vgg,
+// DISTS, PSNR, SSIM, ArcFace ID similarity per pair plus means; set modes --id-sim (formula (2)) and --diversity;
+// --json-out writes every number, --show prints the table of a saved JSON. Weights are converted safetensors.
+using System.CommandLine;
+using My3DGen.Models.Identity;
+using My3DGen.Models.Metrics;
+
+namespace My3DGen.Cli.Commands;
+
+internal static class MetricsCommand
+{
+    /// <summary>The `metrics` verb.</summary>
+    public static Command Create(CliSession s)
+    {
+        var a = new Option<string?>("--a") { Description = "image or folder (pairwise mode; pairs by identical file name)" };
+        var b = new Option<string?>("--b") { Description = "image or folder compared with --a (resized to --a's size when sizes differ)" };
+        var idSim = new Option<bool>("--id-sim") { Description = "ID_sim (formula (2)) of --generated against --reference" };
+        var diversity = new Option<bool>("--diversity") { Description = "Ojha diversity of --generated clustered around --train (LPIPS-vgg at 256²)" };
+        var generated = new Option<string?>("--generated") { Description = "folder of generated images (set modes)" };
+        var reference = new Option<string?>("--reference") { Description = "folder of the person's reference images (--id-sim)" };
+        var train = new Option<string?>("--train") { Description = "folder of the training images (--diversity)" };
+        var arcface = new Option<string?>("--arcface") { Description = "ArcFace IR-SE50 (`my3dgen convert model_ir_se50.pth`)" };
+        var vgg = new Option<string?>("--vgg") { Description = "torchvision VGG16 (`my3dgen convert vgg16-397923af.pth`): LPIPS-vgg, DISTS, diversity" };
+        var alex = new Option<string?>("--alexnet") { Description = "torchvision AlexNet (`my3dgen convert alexnet-owt-7be5be79.pth`): LPIPS-alex" };
+        var dists = new Option<string?>("--dists") { Description = "DISTS alpha/beta (`my3dgen convert weights.pt` of dists-pytorch)" };
+        var lin = new Option<string[]>("--lpips-lin") { Description = "LPIPS lin layers (converted alex.pth and/or vgg.pth; repeat the option)", AllowMultipleArgumentsPerToken = false };
+        var preprocess = new Option<string>("--id-preprocess") { Description = "ArcFace input: my3dgen (whole image pooled to 112², default) | psp (256², crop 35:223×32:220, 112²)", DefaultValueFactory = _ => "my3dgen" };
+        var random = new Option<bool>("--random-weights") { Description = "use random networks for metrics whose weights are not given (testing only; labelled in every output)" };
+        var batch = new Option<int>("--batch") { Description = "images per network batch", DefaultValueFactory = _ => 8 };
+        var jsonOut = new Option<string?>("--json-out") { Description = "write every number to this JSON file (pairs, mean, id_sim, diversity, unavailable)" };
+        var show = new Option<string?>("--show") { Description = "print the table of a JSON file written by --json-out (computes nothing)" };
+        var device = DeviceOption.Create();
+        var cmd = CliSession.With(s.Verb("metrics", "LPIPS, DISTS, PSNR, SSIM, ArcFace identity similarity and diversity of images",
+                "my3dgen metrics --a inputs --b recon --alexnet alexnet.safetensors --vgg vgg16.safetensors --lpips-lin alex.safetensors --lpips-lin vgg.safetensors --dists dists.safetensors --arcface arcface.safetensors --json-out metrics.json",
+                "my3dgen metrics --id-sim --generated samples --reference person/test --arcface arcface.safetensors",
+                "my3dgen metrics --diversity --generated samples --train person/train --vgg vgg16.safetensors --lpips-lin vgg.safetensors",
+                "my3dgen metrics --show metrics.json"),
+            a, b, idSim, diversity, generated, reference, train, arcface, vgg, alex, dists, lin, preprocess, random, batch, jsonOut, show, device);
+        cmd.SetAction(p =>
+        {
+            if (p.GetValue(show) is string saved)
+            {
+                var shown = MetricsRun.ReadJson(OptionChecks.InputFile(saved, "--show"));
+                MetricsTable.Print(s.Output, shown);
+                s.Output.Result(MetricsRun.Result(shown));
+                return ExitCodes.Ok;
+            }
+            var mode = p.GetValue(preprocess) switch
+            {
+                "my3dgen" => ArcFacePreprocess.My3DGen, "psp" => ArcFacePreprocess.Psp,
+                var v => throw new UsageException($"--id-preprocess: '{v}' is not my3dgen or psp"),
+            };
+            var request = new MetricsRun.Request(p.GetValue(a), p.GetValue(b), p.GetValue(idSim), p.GetValue(diversity), p.GetValue(generated),
+                p.GetValue(reference), p.GetValue(train), mode, OptionChecks.InRange(p.GetValue(batch), "--batch", 1, 256), p.GetValue(jsonOut), p.GetValue(device))
+            {
+                Weights = new MetricWeights
+                {
+                    ArcFace = Input(p.GetValue(arcface), "--arcface"), Vgg = Input(p.GetValue(vgg), "--vgg"), AlexNet = Input(p.GetValue(alex), "--alexnet"),
+                    Dists = Input(p.GetValue(dists), "--dists"), LpipsLin = (p.GetValue(lin) ?? []).Select(f => OptionChecks.InputFile(f, "--lpips-lin")).ToList(),
+                    RandomSeed = p.GetValue(random) ? 0 : null,
+                },
+            };
+            var report = MetricsRun.Run(s, request);
+            MetricsTable.Print(s.Output, report);
+            if (request.JsonOut != null) s.Output.Line($"wrote {request.JsonOut}");
+            s.Output.Result(MetricsRun.Result(report));
+            return ExitCodes.Ok;
+        });
+        return cmd;
+    }
+
+    static string? Input(string? path, string option) => path == null ? null : OptionChecks.InputFile(path, option);
+}
