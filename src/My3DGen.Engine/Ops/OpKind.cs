@@ -65,6 +65,8 @@ public enum OpKind
     Conv2d,
     /// <summary>2-D transposed convolution.</summary>
     ConvTranspose2d,
+    /// <summary>separable 4-tap FIR (EG3D's [1,3,3,1] up filter) with zero padding and an optional per-channel bias.</summary>
+    Fir2d,
     // shape ops
     /// <summary>new shape, same elements.</summary>
     Reshape,

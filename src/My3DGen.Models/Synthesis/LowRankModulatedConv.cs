@@ -1,7 +1,8 @@
 // The modulated conv with a low-rank adapter, W = W0 + s·reshape(B·A), without forming ΔW or any per-sample weight copy:
 // y = d ⊙ [conv(x·st, W0) + s·B·conv(x·st, A)] + bias (A as R conv kernels, B a 1×1 mix), with the demodulation
 // ‖(W0+ΔW)·st‖² expanded into [O,R]/[R,R]-sized terms. The frozen W0 then needs no weight gradient (only the input one).
-// The ×2 up path runs both convs through ModulatedConv2d's sub-pixel kernels; the B mix commutes with the pixel shuffle.
+// The ×2 up path runs both convs as stride-2 transposed convs (EG3D's form); the B mix and the demodulation commute with
+// the [1,3,3,1] FIR, which is applied once to the sum (with the bias). The sub-pixel form stays as the reference path.
 using My3DGen.Engine.Ops;
 using My3DGen.Engine.Tensors;
 
@@ -35,6 +36,15 @@ internal static class LowRankModulatedConv
             var lr = Convolution.Conv2d(t.Reshape(n / groups, groups * r, h, wd), mix.Reshape(groups * o, r, 1, 1), bn, groups: groups)
                 .Reshape(n, o, h, wd);
             return (d == null ? y0 : y0 * d.Reshape(n, o, 1, 1)) + lr;
+        }
+        if (ModulatedConv2d.UpPath == UpConvPath.Transposed)
+        {
+            int th = 2 * h + 1, tw = 2 * wd + 1;
+            var t0 = Convolution.ConvTranspose2d(xs, weight.Permute(1, 0, 2, 3).Contiguous(), null, stride: 2);        // [N, O, 2H+1, 2W+1]
+            var ta = Convolution.ConvTranspose2d(xs, a.Reshape(r, inC, k, k).Permute(1, 0, 2, 3).Contiguous(), null, stride: 2);   // [N, R, ..]
+            var lrT = Convolution.Conv2d(ta.Reshape(n / groups, groups * r, th, tw), mix.Reshape(groups * o, r, 1, 1), null, groups: groups)
+                .Reshape(n, o, th, tw);
+            return ModulatedConv2d.UpFir((d == null ? t0 : t0 * d.Reshape(n, o, 1, 1)) + lrT, bias);
         }
         // ×2 up: both terms as sub-pixel convs at the input resolution ([., C·4 parities, H, W]); the mix acts per parity
         // (kernel B ⊗ I₄), the sum is interleaved once.

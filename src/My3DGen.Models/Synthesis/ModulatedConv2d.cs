@@ -1,16 +1,43 @@
 // StyleGAN2's fused modulated convolution: per-sample weights W·s (optionally demodulated) applied as one
-// grouped conv with groups = N. The ×2 up path (spec §3.5: zero-insert → pad(3,2) → [1,3,3,1] FIR with gain 4 →
-// 3×3 true conv) is computed exactly but in sub-pixel form: the 3×3 kernel is mapped linearly to four 3×3 kernels,
-// one per output parity, run as one stride-1 conv with 4·O outputs at the input resolution, then interleaved
-// (pixel shuffle via a one-hot stride-2 transposed conv).
+// grouped conv with groups = N. The ×2 up path (spec §3.5) is computed as EG3D computes it: a stride-2 transposed 3×3
+// conv to (2H+1)×(2W+1), then the [1,3,3,1] FIR (gain 4, padding 1) with the bias in the same pass. The former sub-pixel
+// form (four parity kernels of the composed 3×3⊗FIR weights, 4× the multiply-adds) stays selectable as the reference.
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Ops;
 using My3DGen.Engine.Tensors;
 
 namespace My3DGen.Models.Synthesis;
 
+/// <summary>How the ×2 up-conv is computed: <see cref="Transposed"/> as EG3D (the default), or <see cref="SubPixel"/>, the
+/// previous exact but 4× costlier form kept as the reference and for side-by-side timing.</summary>
+internal enum UpConvPath
+{
+    /// <summary>Stride-2 transposed 3×3 conv + [1,3,3,1] FIR.</summary>
+    Transposed,
+    /// <summary>Four parity 3×3 kernels of the composed weights at the input resolution + pixel shuffle.</summary>
+    SubPixel,
+}
+
 internal static class ModulatedConv2d
 {
+    [ThreadStatic] static UpConvPath? _upPathOverride;
+
+    /// <summary>The ×2 up-conv path this thread's layers take: <see cref="UpConvPath.Transposed"/> unless inside <see cref="UsePath"/>.</summary>
+    internal static UpConvPath UpPath => _upPathOverride ?? UpConvPath.Transposed;
+
+    /// <summary>Selects the up-conv path on this thread until the returned scope is disposed (reference tests, side-by-side bench).</summary>
+    internal static IDisposable UsePath(UpConvPath path)
+    {
+        var previous = _upPathOverride;
+        _upPathOverride = path;
+        return new PathScope(previous);
+    }
+
+    sealed class PathScope(UpConvPath? previous) : IDisposable
+    {
+        public void Dispose() => _upPathOverride = previous;
+    }
+
     /// <summary>y [N,O,H·up,W·up] = modconv(x [N,I,H,W], weight [O,I,k,k], styles [N,I]) (+ bias [O], added after the conv);
     /// k = 1 or 3, up = 1 or 2 (k = 3 only).</summary>
     /// <param name="x">Input [N,I,H,W].</param>
@@ -59,10 +86,21 @@ internal static class ModulatedConv2d
             return y.Reshape(n, o, h, wd);
         }
         if (up != 2 || k != 3) throw new ArgumentException($"modulated conv: unsupported up {up} with a {k}×{k} kernel");
+        if (UpPath == UpConvPath.Transposed)
+        {
+            // Per-sample transposed-conv weights [N·I, O, 3, 3]: group n maps sample n's I input channels to its O outputs.
+            var wt = w.Reshape(n, o, inC, 9).Permute(0, 2, 1, 3).Contiguous().Reshape(n * inC, o, 3, 3);
+            return UpFir(Convolution.ConvTranspose2d(xg, wt, null, stride: 2, padding: 0, groups: n).Reshape(n, o, 2 * h + 1, 2 * wd + 1), bias);
+        }
         var b4 = bias == null ? null : bias.Reshape(1, o, 1).Expand(n, o, 4).Reshape(n * o * 4);
         var yp = Convolution.Conv2d(xg, SubPixelKernels(w, n * o, inC), b4, 1, 1, groups: n);   // [1, N·O·4, H, W]
         return PixelShuffle(yp, n * o).Reshape(n, o, 2 * h, 2 * wd);
     }
+
+    /// <summary>The second half of EG3D's ×2 up-conv: t [N, C, 2H+1, 2W+1] (a stride-2 transposed 3×3 conv's output) →
+    /// [N, C, 2H, 2W] through the [1,3,3,1] FIR with gain 4 and padding 1 (+ bias [C]).</summary>
+    internal static Tensor UpFir(Tensor t, Tensor? bias) =>
+        Filtering.UpFir(t, padding: 1, t.Shape[2] - 1, t.Shape[3] - 1, bias);
 
     /// <summary>The ×2 up path's sub-pixel kernels: w [M, I·9] (any shape with M·I·9 elements) → [M·4 parities, I, 3, 3], linear in w,
     /// for one stride-1, padding-1 conv at the input resolution whose output goes through <see cref="PixelShuffle"/>.</summary>

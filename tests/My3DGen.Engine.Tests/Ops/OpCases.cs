@@ -92,6 +92,10 @@ public static class OpCases
             t => Convolution.ConvTranspose2d(t[0], t[1], t[2], stride: 2), x => R.ConvTranspose2d(x[0], x[1], x[2], 2, 0, 0, 1), Tolerance: 1e-4);
         yield return new(OpKind.ConvTranspose2d, "pad1-outpad1-groups2", [[1, 4, 3, 3], [4, 1, 3, 3]],
             t => Convolution.ConvTranspose2d(t[0], t[1], null, 2, 1, 1, 2), x => R.ConvTranspose2d(x[0], x[1], null, 2, 1, 1, 2), Tolerance: 1e-4);
+        yield return new(OpKind.Fir2d, "up-pad1-bias", [[2, 3, 7, 6], [3]],
+            t => Filtering.UpFir(t[0], 1, 6, 5, t[1]), x => R.UpFir(x[0], x[1], 1, 6, 5), Tolerance: 1e-5);
+        yield return new(OpKind.Fir2d, "adjoint-pad2", [[1, 2, 4, 5]],
+            t => Filtering.UpFir(t[0], 2, 5, 6), x => R.UpFir(x[0], null, 2, 5, 6), Tolerance: 1e-5);
 
         yield return new(OpKind.Reshape, "noncontiguous", [[3, 4, 5]], t => t[0].Permute(2, 0, 1).Reshape(5, 12),
             x => R.Gather(x[0], [5, 12], i => [i[1] / 4, i[1] % 4, i[0]]));

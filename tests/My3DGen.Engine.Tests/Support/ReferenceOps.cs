@@ -154,6 +154,29 @@ public static class ReferenceOps
         return y;
     }
 
+    /// <summary>EG3D's [1,3,3,1] up filter (taps ¼,¾,¾,¼ per axis), zero padding pad, output outH×outW, + bias[c].</summary>
+    public static RefTensor UpFir(RefTensor x, RefTensor? bias, int pad, int outH, int outW)
+    {
+        double[] f = [0.25, 0.75, 0.75, 0.25];
+        int N = x.Shape[0], C = x.Shape[1], H = x.Shape[2], W = x.Shape[3];
+        var y = new RefTensor([N, C, outH, outW]);
+        for (int n = 0; n < N; n++)
+            for (int c = 0; c < C; c++)
+                for (int i = 0; i < outH; i++)
+                    for (int j = 0; j < outW; j++)
+                    {
+                        double s = bias == null ? 0 : bias.Data[c];
+                        for (int a = 0; a < 4; a++)
+                            for (int b = 0; b < 4; b++)
+                            {
+                                int ih = i + a - pad, iw = j + b - pad;
+                                if (ih >= 0 && ih < H && iw >= 0 && iw < W) s += f[a] * f[b] * x[n, c, ih, iw];
+                            }
+                        y[n, c, i, j] = s;
+                    }
+        return y;
+    }
+
     /// <summary>Gathers y[idx] = x[map(idx)] for a layout op given as an index map on the output.</summary>
     public static RefTensor Gather(RefTensor x, int[] outShape, Func<int[], int[]?> map, double fill = 0)
     {
