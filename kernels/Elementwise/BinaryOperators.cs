@@ -45,8 +45,8 @@ internal static class BinaryOperators
     internal struct MulOp : IBinaryOperator { public readonly float Apply(float x, float y) => x * y; }
     internal struct DivOp : IBinaryOperator { public readonly float Apply(float x, float y) => x / y; }
     internal struct PowOp : IBinaryOperator { public readonly float Apply(float x, float y) => XMath.Pow(x, y); }
-    internal struct MaximumOp : IBinaryOperator { public readonly float Apply(float x, float y) => XMath.Max(x, y); }
-    internal struct MinimumOp : IBinaryOperator { public readonly float Apply(float x, float y) => XMath.Min(x, y); }
+    internal struct MaximumOp : IBinaryOperator { public readonly float Apply(float x, float y) => KernelMath.Max(x, y); }
+    internal struct MinimumOp : IBinaryOperator { public readonly float Apply(float x, float y) => KernelMath.Min(x, y); }
 
     /// <summary>Calls <paramref name="visitor"/> with the operator struct of <paramref name="op"/> as its type argument.</summary>
     public static TResult Dispatch<TVisitor, TResult>(BinaryOp op, TVisitor visitor) where TVisitor : IBinaryVisitor<TResult> => op switch

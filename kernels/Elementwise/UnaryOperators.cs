@@ -75,9 +75,9 @@ internal static class UnaryOperators
         public readonly float Derivative(float x, float y, float a, float b) => a * x > b ? 1f : 1f / (1f + XMath.Exp(-a * x));
     }
     internal struct SigmoidOp : IUnaryOperator { public readonly float Apply(float x, float a, float b) => 1f / (1f + XMath.Exp(-x)); public readonly float Derivative(float x, float y, float a, float b) => y * (1f - y); }
-    internal struct TanhOp : IUnaryOperator { public readonly float Apply(float x, float a, float b) => XMath.Tanh(x); public readonly float Derivative(float x, float y, float a, float b) => 1f - y * y; }
-    internal struct ClampOp : IUnaryOperator { public readonly float Apply(float x, float a, float b) => XMath.Min(XMath.Max(x, a), b); public readonly float Derivative(float x, float y, float a, float b) => x >= a && x <= b ? 1f : 0f; }
-    internal struct PowScalarOp : IUnaryOperator { public readonly float Apply(float x, float a, float b) => XMath.Pow(x, a); public readonly float Derivative(float x, float y, float a, float b) => a == 0f ? 0f : a * XMath.Pow(x, a - 1f); }
+    internal struct TanhOp : IUnaryOperator { public readonly float Apply(float x, float a, float b) => KernelMath.Tanh(x); public readonly float Derivative(float x, float y, float a, float b) => 1f - y * y; }
+    internal struct ClampOp : IUnaryOperator { public readonly float Apply(float x, float a, float b) => KernelMath.Min(KernelMath.Max(x, a), b); public readonly float Derivative(float x, float y, float a, float b) => x >= a && x <= b ? 1f : 0f; }
+    internal struct PowScalarOp : IUnaryOperator { public readonly float Apply(float x, float a, float b) => KernelMath.PowScalar(x, a); public readonly float Derivative(float x, float y, float a, float b) => a == 0f ? 0f : a * KernelMath.PowScalar(x, a - 1f); }
     internal struct AffineOp : IUnaryOperator { public readonly float Apply(float x, float a, float b) => a * x + b; public readonly float Derivative(float x, float y, float a, float b) => a; }
     internal struct SinOp : IUnaryOperator { public readonly float Apply(float x, float a, float b) => XMath.Sin(x); public readonly float Derivative(float x, float y, float a, float b) => XMath.Cos(x); }
 

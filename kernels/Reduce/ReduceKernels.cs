@@ -16,7 +16,7 @@ internal static class ReduceKernels
     public static float Identity(int op) => op == (int)ReduceOp.Max ? float.NegativeInfinity : 0f;
 
     /// <summary>Combines two partial results.</summary>
-    public static float Combine(int op, float acc, float v) => op == (int)ReduceOp.Max ? XMath.Max(acc, v) : acc + v;
+    public static float Combine(int op, float acc, float v) => op == (int)ReduceOp.Max ? KernelMath.Max(acc, v) : acc + v;
 
     /// <summary>y[o] = reduce_i x[o·inner + i], one thread per row (grid-stride over rows).</summary>
     public static void RowLoop(ArrayView<float> x, ArrayView<float> y, int outer, int inner, int op)

@@ -1,4 +1,4 @@
-// IlgpuBackend: 2-D convolution as im2col + GEMM per sample (groups are the GEMM batch). A 1×1,
+// IlgpuBackend: 2-D convolution as im2col + GEMM per sample and group chunk (groups are the GEMM batch). A 1×1,
 // stride-1, unpadded convolution skips im2col and multiplies the input directly. Backward input is
 // GEMM(Wᵀ, gy) then a col2im gather; backward weight accumulates GEMM(gy, colsᵀ) over samples.
 using My3DGen.Kernels;
@@ -15,30 +15,22 @@ public sealed partial class IlgpuBackend
         CheckConv(p, xs, ws, ys, "y");
         var bs = bias == null ? null : Own(bias, nameof(bias));
         if (bs != null) Need(bs, 0, p.O, nameof(bias));
-        int kk = p.CPerGroup * p.KH * p.KW, ohw = p.ColCols, chw = p.C * p.H * p.W;
-        var cols = p.IsPointwise ? null : Temp((long)p.ColRows * ohw);
-        try
+        ForEachChunk(p, (n, ch, c, cols) =>
         {
-            for (int n = 0; n < p.N; n++)
+            var xn = xs.View.SubView(ch.X, ch.Chunk.Geometry.InputLength);
+            if (cols != null) _kernels.Im2Col.Value(_kernels.Linear((long)c.ColRows * c.ColCols), xn, cols.View, c);
+            int kk = c.CPerGroup * c.KH * c.KW, ohw = c.ColCols;
+            var gp = new GemmParams
             {
-                int bOffset = 0;
-                if (cols == null) bOffset = n * chw;
-                else _kernels.Im2Col.Value(_kernels.Linear((long)p.ColRows * ohw), xs.View.SubView((long)n * chw, chw), cols.View, p);
-                var gp = new GemmParams
-                {
-                    M = p.OPerGroup, N = ohw, K = kk, Alpha = 1f, Beta = 0f, Batch = p.Groups,
-                    OffsetA = 0, Lda = kk, StrideA = p.OPerGroup * kk,
-                    OffsetB = bOffset, Ldb = ohw, StrideB = kk * ohw,
-                    OffsetC = n * p.O * ohw, Ldc = ohw, StrideC = p.OPerGroup * ohw,
-                };
-                RunGemm(ws.View, (cols ?? xs).View, ys.View, gp);
-            }
-        }
-        finally { cols?.Release(); }
+                M = c.OPerGroup, N = ohw, K = kk, Alpha = 1f, Beta = 0f, Batch = c.Groups,
+                Lda = kk, StrideA = c.OPerGroup * kk, Ldb = ohw, StrideB = kk * ohw, Ldc = ohw, StrideC = c.OPerGroup * ohw,
+            };
+            RunGemm(ws.View.SubView(ch.W, c.WeightLength), cols?.View ?? xn, ys.View.SubView(ch.Y, c.OutputLength), gp);
+        });
         if (bs != null)
         {
-            int total = p.N * p.O * ohw;
-            _kernels.AddChannelBias.Value(_kernels.Linear(total), ys.View, bs.View, p.O, ohw, total);
+            int total = DeviceLimits.CheckedCount(p.OutputLength, "conv2d bias");
+            _kernels.AddChannelBias.Value(_kernels.Linear(total), ys.View, bs.View, p.O, p.ColCols, total);
         }
     }
 
@@ -48,27 +40,21 @@ public sealed partial class IlgpuBackend
         var p = Checked(g);
         var gys = Own(gy, nameof(gy)); var ws = Own(w, nameof(w)); var gxs = Own(gx, nameof(gx));
         CheckConv(p, gxs, ws, gys, "gy");
-        int kk = p.CPerGroup * p.KH * p.KW, ohw = p.ColCols, chw = p.C * p.H * p.W;
-        var cols = p.IsPointwise ? null : Temp((long)p.ColRows * ohw);
-        try
+        ForEachChunk(p, (n, ch, c, cols) =>
         {
-            for (int n = 0; n < p.N; n++)
+            // cols_g [Cg·KK, OHW] = W_gᵀ [Cg·KK, Og] · gy_g [Og, OHW]; pointwise writes gx directly.
+            var gxn = gxs.View.SubView(ch.X, c.InputLength);
+            int kk = c.CPerGroup * c.KH * c.KW, ohw = c.ColCols;
+            var gp = new GemmParams
             {
-                // cols_g [Cg·KK, OHW] = W_gᵀ [Cg·KK, Og] · gy_g [Og, OHW]; pointwise writes gx directly.
-                var gp = new GemmParams
-                {
-                    TransA = 1, M = kk, N = ohw, K = p.OPerGroup, Alpha = 1f, Batch = p.Groups,
-                    OffsetA = 0, Lda = kk, StrideA = p.OPerGroup * kk,
-                    OffsetB = n * p.O * ohw, Ldb = ohw, StrideB = p.OPerGroup * ohw,
-                    OffsetC = cols == null ? n * chw : 0, Ldc = ohw, StrideC = kk * ohw,
-                    Beta = cols == null && accumulate ? 1f : 0f,
-                };
-                RunGemm(ws.View, gys.View, (cols ?? gxs).View, gp);
-                if (cols != null)
-                    _kernels.Col2Im.Value(_kernels.Linear(chw), cols.View, gxs.View.SubView((long)n * chw, chw), p, accumulate ? 1 : 0);
-            }
-        }
-        finally { cols?.Release(); }
+                TransA = 1, M = kk, N = ohw, K = c.OPerGroup, Alpha = 1f, Batch = c.Groups,
+                Lda = kk, StrideA = c.OPerGroup * kk, Ldb = ohw, StrideB = c.OPerGroup * ohw, Ldc = ohw, StrideC = kk * ohw,
+                Beta = cols == null && accumulate ? 1f : 0f,
+            };
+            RunGemm(ws.View.SubView(ch.W, c.WeightLength), gys.View.SubView(ch.Y, c.OutputLength), cols?.View ?? gxn, gp);
+            if (cols != null)
+                _kernels.Col2Im.Value(_kernels.Linear(c.InputLength), cols.View, gxn, c, accumulate ? 1 : 0);
+        });
     }
 
     /// <inheritdoc/>
@@ -77,31 +63,42 @@ public sealed partial class IlgpuBackend
         var p = Checked(g);
         var gys = Own(gy, nameof(gy)); var xs = Own(x, nameof(x)); var gws = Own(gw, nameof(gw));
         CheckConv(p, xs, gws, gys, "gy");
-        int kk = p.CPerGroup * p.KH * p.KW, ohw = p.ColCols, chw = p.C * p.H * p.W;
         if (p.N == 0)
         {
-            if (!accumulate) Fill(gw, 0, (long)p.O * kk, 0f);
+            if (!accumulate) Fill(gw, 0, p.WeightLength, 0f);
             return;
         }
-        var cols = p.IsPointwise ? null : Temp((long)p.ColRows * ohw);
+        ForEachChunk(p, (n, ch, c, cols) =>
+        {
+            var xn = xs.View.SubView(ch.X, c.InputLength);
+            if (cols != null) _kernels.Im2Col.Value(_kernels.Linear((long)c.ColRows * c.ColCols), xn, cols.View, c);
+            int kk = c.CPerGroup * c.KH * c.KW, ohw = c.ColCols;
+            // gw_g [Og, Cg·KK] (+)= gy_g [Og, OHW] · cols_gᵀ [OHW, Cg·KK]
+            var gp = new GemmParams
+            {
+                TransB = 1, M = c.OPerGroup, N = kk, K = ohw, Alpha = 1f, Batch = c.Groups,
+                Beta = n == 0 && !accumulate ? 0f : 1f,
+                Lda = ohw, StrideA = c.OPerGroup * ohw, Ldb = ohw, StrideB = kk * ohw, Ldc = kk, StrideC = c.OPerGroup * kk,
+            };
+            RunGemm(gys.View.SubView(ch.Y, c.OutputLength), cols?.View ?? xn, gws.View.SubView(ch.W, c.WeightLength), gp);
+        });
+    }
+
+    /// <summary>Element offsets of one sample's chunk: its input channels, filters and output channels.</summary>
+    readonly record struct ChunkAt(ConvGroupChunk Chunk, long X, long W, long Y);
+
+    /// <summary>Runs <paramref name="body"/>(sample, offsets, chunk geometry, im2col buffer or null when pointwise) for every
+    /// sample and group chunk (<see cref="ConvGroupChunks"/>), so every kernel's int32 index math spans one chunk.</summary>
+    void ForEachChunk(in ConvGeometry p, Action<int, ChunkAt, ConvGeometry, IlgpuStorage?> body)
+    {
+        var chunks = ConvGroupChunks.Plan(p);
+        long chw = (long)p.C * p.H * p.W, ochw = (long)p.O * p.OH * p.OW;
+        var cols = p.IsPointwise ? null : Temp(chunks.Max(c => (long)c.Geometry.ColRows * c.Geometry.ColCols));
         try
         {
             for (int n = 0; n < p.N; n++)
-            {
-                int bOffset = 0;
-                if (cols == null) bOffset = n * chw;
-                else _kernels.Im2Col.Value(_kernels.Linear((long)p.ColRows * ohw), xs.View.SubView((long)n * chw, chw), cols.View, p);
-                // gw_g [Og, Cg·KK] (+)= gy_g [Og, OHW] · cols_gᵀ [OHW, Cg·KK]
-                var gp = new GemmParams
-                {
-                    TransB = 1, M = p.OPerGroup, N = kk, K = ohw, Alpha = 1f, Batch = p.Groups,
-                    Beta = n == 0 && !accumulate ? 0f : 1f,
-                    OffsetA = n * p.O * ohw, Lda = ohw, StrideA = p.OPerGroup * ohw,
-                    OffsetB = bOffset, Ldb = ohw, StrideB = kk * ohw,
-                    OffsetC = 0, Ldc = kk, StrideC = p.OPerGroup * kk,
-                };
-                RunGemm(gys.View, (cols ?? xs).View, gws.View, gp);
-            }
+                foreach (var ch in chunks)
+                    body(n, new ChunkAt(ch, n * chw + ch.InputOffset(p), ch.WeightOffset(p), n * ochw + ch.OutputOffset(p)), ch.Geometry, cols);
         }
         finally { cols?.Release(); }
     }

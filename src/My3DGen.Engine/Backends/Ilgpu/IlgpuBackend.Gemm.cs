@@ -1,5 +1,5 @@
 // IlgpuBackend: batched GEMM — argument checks, kernel choice (naive / 16×16 tiled / 64×64 blocked)
-// and launch geometry (grid Z is the batch, split into chunks below the 65535 grid limit).
+// and launch geometry (GemmLaunchPlan: batch on grid Z and row tiles on grid Y, both split below 65,535).
 using ILGPU;
 using ILGPU.Runtime;
 using My3DGen.Kernels;
@@ -8,8 +8,6 @@ namespace My3DGen.Engine.Backends.Ilgpu;
 
 public sealed partial class IlgpuBackend
 {
-    const int MaxGridZ = 65535;
-
     /// <inheritdoc/>
     public void Gemm(in GemmParams p, Storage a, Storage b, Storage c)
     {
@@ -18,30 +16,34 @@ public sealed partial class IlgpuBackend
         RunGemm(sa.View, sb.View, sc.View, p);
     }
 
-    /// <summary>Launches the chosen GEMM kernel; operands are whole-storage views indexed by <paramref name="p"/>.</summary>
+    /// <summary>Launches the chosen GEMM kernel; operands are whole-storage views indexed by <paramref name="p"/>.
+    /// The launches follow <see cref="GemmLaunchPlan"/>: grid Y/Z within 65,535 and int32 index math per chunk.</summary>
     internal void RunGemm(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmParams p)
     {
         if (p.M == 0 || p.N == 0 || p.Batch == 0) return;
-        var kind = GemmKernel;
-        if (kind == GemmKernelKind.Auto)
-            kind = Kind == BackendKind.IlgpuCpu ? GemmKernelKind.Naive
-                : p.M >= GemmKernels.Block && p.N >= GemmKernels.Block ? GemmKernelKind.Blocked64 : GemmKernelKind.Tiled16;
-        if (kind == GemmKernelKind.Naive)
+        var kind = ChooseGemm(p);
+        int edge = kind switch { GemmKernelKind.Naive => 0, GemmKernelKind.Tiled16 => GemmKernels.Tile, _ => GemmKernels.Block };
+        var kernel = kind switch
         {
-            _kernels.GemmNaive.Value(_kernels.Linear((long)p.M * p.N * p.Batch), a, b, c, p);
-            return;
-        }
-        int edge = kind == GemmKernelKind.Tiled16 ? GemmKernels.Tile : GemmKernels.Block;
-        var kernel = kind == GemmKernelKind.Tiled16 ? _kernels.GemmTiled16.Value : _kernels.GemmBlocked64.Value;
-        for (int b0 = 0; b0 < p.Batch; b0 += MaxGridZ)
+            GemmKernelKind.Naive => null,
+            GemmKernelKind.Tiled16 => _kernels.GemmTiled16.Value,
+            _ => _kernels.GemmBlocked64.Value,
+        };
+        foreach (var chunk in GemmLaunchPlan.Plan(p, edge))
         {
-            var chunk = p;
-            chunk.Batch = Math.Min(MaxGridZ, p.Batch - b0);
-            chunk.OffsetA += b0 * p.StrideA; chunk.OffsetB += b0 * p.StrideB; chunk.OffsetC += b0 * p.StrideC;
-            var grid = new Index3D((p.N + edge - 1) / edge, (p.M + edge - 1) / edge, chunk.Batch);
-            kernel(new KernelConfig(grid, new Index3D(GemmKernels.Tile, GemmKernels.Tile, 1)), a, b, c, chunk);
+            var ca = a.SubView(chunk.BaseA, a.Length - chunk.BaseA);
+            var cb = b.SubView(chunk.BaseB, b.Length - chunk.BaseB);
+            var cc = c.SubView(chunk.BaseC, c.Length - chunk.BaseC);
+            var lp = chunk.Local;
+            if (kernel == null) _kernels.GemmNaive.Value(_kernels.Linear((long)lp.M * lp.N * lp.Batch), ca, cb, cc, lp);
+            else kernel(new KernelConfig(chunk.Grid, new Index3D(GemmKernels.Tile, GemmKernels.Tile, 1)), ca, cb, cc, lp);
         }
     }
+
+    /// <summary>The GEMM kernel <see cref="GemmKernel"/> selects for <paramref name="p"/> on this device.</summary>
+    internal GemmKernelKind ChooseGemm(in GemmParams p) => GemmKernel != GemmKernelKind.Auto ? GemmKernel
+        : Kind == BackendKind.IlgpuCpu ? GemmKernelKind.Naive
+        : p.M >= GemmKernels.Block && p.N >= GemmKernels.Block ? GemmKernelKind.Blocked64 : GemmKernelKind.Tiled16;
 
     static void CheckGemm(in GemmParams p, Storage a, Storage b, Storage c)
     {

@@ -82,7 +82,10 @@ public sealed partial class IlgpuBackend
         Need(gxs, 0, (long)outer * axisLength * inner, nameof(gx));
         int total = outer * count * inner;
         if (total == 0) return;
-        _kernels.IndexAdd.Value(_kernels.Linear(total), gys.View, ids.IntView, gxs.View, outer, axisLength, inner, count);
+        if (DeterministicIndexAdd)
+            _kernels.IndexAddOrdered.Value(_kernels.Linear((long)outer * inner), gys.View, ids.IntView, gxs.View, outer, axisLength, inner, count);
+        else
+            _kernels.IndexAdd.Value(_kernels.Linear(total), gys.View, ids.IntView, gxs.View, outer, axisLength, inner, count);
     }
 
     /// <summary>Throws unless the geometry describes a non-empty pooling.</summary>

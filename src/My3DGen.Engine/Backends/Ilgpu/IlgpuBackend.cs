@@ -22,6 +22,7 @@ public sealed partial class IlgpuBackend : IBackend
     readonly Context _context;
     readonly Accelerator _accelerator;
     readonly KernelSet _kernels;
+    readonly UploadStaging _staging;
     bool _disposed;
 
     IlgpuBackend(Context context, Accelerator accelerator, BackendKind kind)
@@ -30,6 +31,7 @@ public sealed partial class IlgpuBackend : IBackend
         _accelerator = accelerator;
         Kind = kind;
         Cache = new BufferCache(accelerator);
+        _staging = new UploadStaging(accelerator);
         _kernels = new KernelSet(accelerator, kind == BackendKind.IlgpuCpu);
     }
 
@@ -49,6 +51,14 @@ public sealed partial class IlgpuBackend : IBackend
     internal ReduceKernelKind ReduceKernel { get; set; }
 
     internal BufferCache Cache { get; }
+
+    /// <summary>When true, <see cref="IndexAdd"/> runs without float atomics (one thread per column, indices in order):
+    /// bit-identical results run to run and to the managed CPU backend, at the cost of parallelism over outer·inner only.
+    /// Default: the <see cref="DeterministicEnvironmentVariable"/> environment variable is "1".</summary>
+    public bool DeterministicIndexAdd { get; set; } = Environment.GetEnvironmentVariable(DeterministicEnvironmentVariable) == "1";
+
+    /// <summary>Environment variable that turns on the deterministic (atomic-free) kernels by default.</summary>
+    public const string DeterministicEnvironmentVariable = "MY3DGEN_DETERMINISTIC";
 
     /// <summary>Bytes held by the buffer cache but not in use.</summary>
     public long CachedBytes => Cache.CachedBytes;
@@ -126,20 +136,18 @@ public sealed partial class IlgpuBackend : IBackend
     }
 
     /// <inheritdoc/>
+    /// <remarks>Does not wait for the device queue: the data is staged in page-locked host memory and copied behind the
+    /// work already queued (see <see cref="UploadStaging"/>); the span may be reused as soon as this returns.</remarks>
     public void Upload(ReadOnlySpan<float> src, Storage dst, long dstOffset)
     {
         var d = Own(dst);
         CheckRange(d, dstOffset, src.Length, nameof(dst));
         if (src.IsEmpty) return;
-        // ILGPU turns the ref into a raw pointer: the host memory stays pinned until the copy has completed, or a
-        // compacting GC during the copy could move it (seen as rare, load-dependent wrong data on the CPU accelerator).
-        unsafe
+        lock (_staging)
         {
-            fixed (float* pinned = src)
-            {
-                d.Buffer.View.SubView(dstOffset, src.Length).CopyFromCPU(ref MemoryMarshal.GetReference(src), src.Length);
-                _accelerator.DefaultStream.Synchronize();
-            }
+            if (_staging.NeedsDrainBefore(src.Length)) Drain();
+            _staging.Enqueue(src, d.Buffer.View.SubView(dstOffset, src.Length), _accelerator.DefaultStream);
+            UploadedBytes += (long)src.Length * sizeof(float);
         }
     }
 
@@ -149,10 +157,11 @@ public sealed partial class IlgpuBackend : IBackend
         var s = Own(src);
         CheckRange(s, srcOffset, dst.Length, nameof(src));
         if (dst.IsEmpty) return;
-        _accelerator.DefaultStream.Synchronize();
+        Drain();
+        lock (_staging) DownloadedBytes += (long)dst.Length * sizeof(float);
         unsafe
         {
-            fixed (float* pinned = dst)   // pinned until the copy has completed (see Upload)
+            fixed (float* pinned = dst)   // ILGPU turns the ref into a raw pointer: pinned until the copy has completed
             {
                 s.Buffer.View.SubView(srcOffset, dst.Length).CopyToCPU(ref MemoryMarshal.GetReference(dst), dst.Length);
                 _accelerator.DefaultStream.Synchronize();
@@ -180,7 +189,25 @@ public sealed partial class IlgpuBackend : IBackend
     }
 
     /// <inheritdoc/>
-    public void Synchronize() => _accelerator.Synchronize();
+    public void Synchronize() => Drain();
+
+    /// <summary>Waits for every queued kernel and copy, then recycles the upload staging buffers.</summary>
+    void Drain()
+    {
+        lock (_staging)
+        {
+            _accelerator.Synchronize();
+            _staging.Drained();
+            Drains++;
+        }
+    }
+
+    /// <summary>Times this backend waited for the whole device queue (downloads and Synchronize).</summary>
+    public long Drains { get; private set; }
+    /// <summary>Bytes copied host → device so far.</summary>
+    public long UploadedBytes { get; private set; }
+    /// <summary>Bytes copied device → host so far.</summary>
+    public long DownloadedBytes { get; private set; }
 
     /// <summary>Frees every buffer (cached or live) and the accelerator. Storages released afterwards are ignored.</summary>
     public void Dispose()
@@ -188,6 +215,7 @@ public sealed partial class IlgpuBackend : IBackend
         if (_disposed) return;
         _disposed = true;
         try { _accelerator.Synchronize(); } catch (Exception) { /* a failed device must still be torn down */ }
+        _staging.Dispose();
         Cache.Dispose();
         _accelerator.Dispose();
         _context.Dispose();

@@ -36,6 +36,7 @@ internal sealed class KernelSet
         AxisWeights = Load<AV, AV, AVi, AVi, AV, int, int, int, int>(AxisWeightsKernels.Apply);
         IndexSelect = Load<AV, AVi, AV, int, int, int, int>(IndexKernels.Select);
         IndexAdd = Load<AV, AVi, AV, int, int, int, int>(IndexKernels.Add);
+        IndexAddOrdered = Load<AV, AVi, AV, int, int, int, int>(IndexKernels.AddOrdered);
         Adam = Load<AV, AV, AV, AV, int, AdamParams>(AdamKernels.Step);
     }
 
@@ -67,13 +68,14 @@ internal sealed class KernelSet
     public readonly Lazy<Action<KernelConfig, AV, AV, PoolGeometry>> AvgPool, AvgPoolGrad;
     public readonly Lazy<Action<KernelConfig, AV, AVi, AV, PoolGeometry>> MaxPoolGrad;
     public readonly Lazy<Action<KernelConfig, AV, AV, AVi, AVi, AV, int, int, int, int>> AxisWeights;
-    public readonly Lazy<Action<KernelConfig, AV, AVi, AV, int, int, int, int>> IndexSelect, IndexAdd;
+    public readonly Lazy<Action<KernelConfig, AV, AVi, AV, int, int, int, int>> IndexSelect, IndexAdd, IndexAddOrdered;
     public readonly Lazy<Action<KernelConfig, AV, AV, AV, AV, int, AdamParams>> Adam;
 
     /// <summary>Launch configuration of a grid-stride kernel over <paramref name="n"/> items:
     /// a few 32-thread groups on the CPU accelerator, 256-thread groups (capped) on GPUs.</summary>
     public KernelConfig Linear(long n)
     {
+        DeviceLimits.CheckedCount(n, "kernel launch");
         int groupSize = _isCpu ? 32 : 256;
         long maxGroups = _isCpu ? Math.Max(1, Environment.ProcessorCount) : Math.Max(1, _acc.NumMultiprocessors) * 32L;
         long groups = Math.Clamp((n + groupSize - 1) / groupSize, 1, maxGroups);
