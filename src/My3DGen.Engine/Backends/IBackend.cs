@@ -19,7 +19,7 @@ public enum BackendKind
 }
 
 /// <summary>A compute backend: owns device memory and runs the primitive ops.</summary>
-public interface IBackend : IDisposable
+public partial interface IBackend : IDisposable
 {
     /// <summary>Human-readable description (device and threads).</summary>
     string Name { get; }
