@@ -28,6 +28,9 @@ public sealed record SynthesisOptions
     public bool ReturnPlanes { get; init; }
     /// <summary>Rays rendered per chunk (bounds memory).</summary>
     public int RaysPerChunk { get; init; } = 2048;
+    /// <summary>Render implementation: the device kernels (default) or the composed reference. A trace, or a LoRA adapter on the
+    /// decoder, always uses the composed path.</summary>
+    public RenderPath RenderPath { get; init; } = RenderPath.Fused;
     /// <summary>Optional stage-by-stage record of the render.</summary>
     internal RenderTrace? Trace { get; init; }
 }
@@ -51,6 +54,7 @@ public sealed class Eg3dGenerator : IDisposable
     internal SuperResolutionNetwork SuperResolution { get; }
     internal OsgDecoder Decoder { get; }
     internal ImportanceRenderer Renderer { get; }
+    internal FusedRenderer FusedRenderer { get; }
     /// <summary>The LoRA set currently attached (it changes this generator's output until disposed), or null.</summary>
     public Lora.LoraNetwork? AttachedLora { get; internal set; }
 
@@ -63,6 +67,7 @@ public sealed class Eg3dGenerator : IDisposable
         SuperResolution = new SuperResolutionNetwork(cfg, store, "superresolution");
         Decoder = new OsgDecoder(cfg, store, "decoder");
         Renderer = new ImportanceRenderer(cfg, Decoder);
+        FusedRenderer = new FusedRenderer(cfg, Decoder);
         Tensors = store.All;
     }
 
@@ -106,22 +111,32 @@ public sealed class Eg3dGenerator : IDisposable
             throw new ArgumentException($"planes: expected [{n},3,32,H,W], got [{string.Join(",", planes.Shape)}]", nameof(planes));
         var labels = CameraLabel.Validate(camera, n, nameof(camera));
         if (PerSample(n, options))
-            return Concat(n, options, (i, o) => RenderOne(planes.Slice(0, i, 1), ws.Slice(0, i, 1), labels.AsSpan(i * 25, 25).ToArray(), 1, o));
-        return RenderOne(planes, ws, labels, n, options);
+            return Concat(n, options, (i, o) => RenderOne(planes.Slice(0, i, 1), ws.Slice(0, i, 1), labels.AsSpan(i * 25, 25).ToArray(), camera.Slice(0, i, 1), 1, o));
+        return RenderOne(planes, ws, labels, camera, n, options);
     }
 
-    SynthesisResult RenderOne(Tensor planes, Tensor ws, float[] labels, int n, SynthesisOptions options)
+    SynthesisResult RenderOne(Tensor planes, Tensor ws, float[] labels, Tensor camera, int n, SynthesisOptions options)
     {
         int r = options.NeuralRenderingResolution ?? Config.NeuralRenderingResolution;
-        var rays = RaySampler.Sample(labels, n, r);
-        var settings = new RenderSettings(options.Deterministic ? null : new Random(options.Seed + 1), options.RaysPerChunk);
-        var flat = FlatPlanes.From(planes);
-        var (features, depth) = Renderer.Render(flat, rays, settings, options.Trace);
+        var (features, depth) = RenderPlanes(planes, labels, camera, n, r, options);
         var featureImage = ToImage(features, r);
         var depthImage = ToImage(depth, r);
         var raw = featureImage.Slice(1, 0, 3).Contiguous();
         var image = SuperResolve(raw, featureImage, ws, options.Seed);
         return new SynthesisResult(image, raw, depthImage, featureImage, options.ReturnPlanes ? planes : null);
+    }
+
+    /// <summary>The neural render of <paramref name="planes"/>: features [N, R², 32] and depth [N, R², 1] by the chosen path.</summary>
+    (Tensor Features, Tensor Depth) RenderPlanes(Tensor planes, float[] labels, Tensor camera, int n, int r, SynthesisOptions options)
+    {
+        if (options.RenderPath == RenderPath.Fused && options.Trace == null && FusedRenderer.Supports)
+        {
+            var cam = ReferenceEquals(camera.Backend, planes.Backend) ? camera : Tensor.FromArray(planes.Backend, labels, n, 25);
+            return FusedRenderer.Render(planes, cam, r, options.Deterministic ? null : (uint)(options.Seed + 1));
+        }
+        var rays = RaySampler.Sample(labels, n, r);
+        var settings = new RenderSettings(options.Deterministic ? null : new Random(options.Seed + 1), options.RaysPerChunk);
+        return Renderer.Render(FlatPlanes.From(planes), rays, settings, options.Trace);
     }
 
     /// <summary>Per-ray values [N, R·R, C] → an image [N, C, R, R] (rays are row-major pixels).</summary>
@@ -155,7 +170,7 @@ public sealed class Eg3dGenerator : IDisposable
         return Concat(n, options, (i, o) =>
         {
             var wsi = ws.Slice(0, i, 1);
-            return RenderOne(SynthesizePlanes(wsi, o), wsi, labels.AsSpan(i * 25, 25).ToArray(), 1, o);
+            return RenderOne(SynthesizePlanes(wsi, o), wsi, labels.AsSpan(i * 25, 25).ToArray(), camera.Slice(0, i, 1), 1, o);
         });
     }
 

@@ -93,4 +93,9 @@ public enum OpKind
     AvgPool2d,
     /// <summary>max pooling.</summary>
     MaxPool2d,
+    // volume rendering
+    /// <summary>fused tri-plane sampling + OSG decoder.</summary>
+    TriplaneDecode,
+    /// <summary>MipRayMarcher2 over merged sample lists.</summary>
+    RayMarch,
 }

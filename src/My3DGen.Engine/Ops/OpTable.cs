@@ -48,6 +48,8 @@ internal static class OpTable
         Add(OpKind.ResizeArea, Resampling.ResizeBackward, "ApplyAxisWeights");
         Add(OpKind.AvgPool2d, Pooling.PoolBackward, "Pool2d", "Pool2dGrad");
         Add(OpKind.MaxPool2d, Pooling.PoolBackward, "Pool2d", "Pool2dGrad");
+        Add(OpKind.TriplaneDecode, VolumeRendering.TriplaneDecodeBackward, "TriplaneDecode", "TriplaneDecodeBackward");
+        Add(OpKind.RayMarch, VolumeRendering.MarchBackward, "MarchRays", "MarchRaysBackward");
         return t;
     }
 }
