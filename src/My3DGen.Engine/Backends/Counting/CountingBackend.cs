@@ -9,7 +9,7 @@ namespace My3DGen.Engine.Backends.Counting;
 
 /// <summary>A no-math backend that counts work and transfers as the ILGPU backend would issue them on a GPU
 /// with <see cref="Multiprocessors"/> streaming multiprocessors.</summary>
-public sealed class CountingBackend : IBackend
+public sealed partial class CountingBackend : IBackend
 {
     readonly object _gate = new();
     readonly Dictionary<string, double> _flops = [];
