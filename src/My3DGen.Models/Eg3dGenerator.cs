@@ -28,6 +28,9 @@ public sealed record SynthesisOptions
     public bool ReturnPlanes { get; init; }
     /// <summary>Rays rendered per chunk (bounds memory).</summary>
     public int RaysPerChunk { get; init; } = 2048;
+    /// <summary>With <see cref="NoiseMode.Const"/>: per-layer noise maps (backbone layer name → [1,1,res,res]) used instead of the
+    /// stored noise_const buffers of the layers they name (the projector's optimised noise).</summary>
+    internal IReadOnlyDictionary<string, Tensor>? NoiseMaps { get; init; }
     /// <summary>Optional stage-by-stage record of the render.</summary>
     internal RenderTrace? Trace { get; init; }
 }
@@ -90,7 +93,7 @@ public sealed class Eg3dGenerator : IDisposable
     {
         options ??= new SynthesisOptions();
         CheckWs(ws);
-        var noise = new NoiseSettings(options.NoiseMode, options.NoiseMode == NoiseMode.Random ? new Random(options.Seed) : null);
+        var noise = new NoiseSettings(options.NoiseMode, options.NoiseMode == NoiseMode.Random ? new Random(options.Seed) : null, options.NoiseMaps);
         var img = Backbone.Forward(ws, noise);
         return img.Reshape(ws.Shape[0], 3, Eg3dConfig.PlaneChannels, img.Shape[2], img.Shape[3]);
     }
