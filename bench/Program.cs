@@ -12,6 +12,7 @@ public static class Program
         ("converter", "Synthetic ffhq512 snapshot → safetensors: wall time and peak RSS vs. targets. Options: --dir <folder>, --divisor <n>, --keep", ConverterBench.Run),
         ("generator", "EG3D ffhq512-128 (random weights) end-to-end ms/image at batch 1 and 4. Options: --device <name>, --runs <n>, --batches 1,4", GeneratorBench.Run),
         ("training", "Personalization step (LoRA r=1 + decoder, MSE + LPIPS) on the ffhq512-128 config: ms/step at batch 1 and 4. Options: --device <name>, --steps <n>, --batches 1,4", TrainingBench.Run),
+        ("projection", "Projection step (W + noise maps, LPIPS-VGG-256) on the ffhq512-128 config: ms per step per image at batch 1 and 4, memory. Options: --device <name>, --steps <n>, --batches 1,4", ProjectionBench.Run),
     ];
 
     public static int Main(string[] args)

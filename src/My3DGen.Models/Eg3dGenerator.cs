@@ -31,6 +31,9 @@ public sealed record SynthesisOptions
     /// <summary>Render implementation: the device kernels (default) or the composed reference. A trace, or a LoRA adapter on the
     /// decoder, always uses the composed path.</summary>
     public RenderPath RenderPath { get; init; } = RenderPath.Fused;
+    /// <summary>With <see cref="NoiseMode.Const"/>: per-layer noise maps (backbone layer name → [1,1,res,res]) used instead of the
+    /// stored noise_const buffers of the layers they name (the projector's optimised noise).</summary>
+    internal IReadOnlyDictionary<string, Tensor>? NoiseMaps { get; init; }
     /// <summary>Optional stage-by-stage record of the render.</summary>
     internal RenderTrace? Trace { get; init; }
 }
@@ -95,7 +98,7 @@ public sealed class Eg3dGenerator : IDisposable
     {
         options ??= new SynthesisOptions();
         CheckWs(ws);
-        var noise = new NoiseSettings(options.NoiseMode, options.NoiseMode == NoiseMode.Random ? new Random(options.Seed) : null);
+        var noise = new NoiseSettings(options.NoiseMode, options.NoiseMode == NoiseMode.Random ? new Random(options.Seed) : null, options.NoiseMaps);
         var img = Backbone.Forward(ws, noise);
         return img.Reshape(ws.Shape[0], 3, Eg3dConfig.PlaneChannels, img.Shape[2], img.Shape[3]);
     }

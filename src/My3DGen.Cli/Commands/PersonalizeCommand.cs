@@ -1,5 +1,5 @@
 // `my3dgen personalize`: validates every option and output path before any work, loads the model, the person's
-// dataset and LPIPS, then trains (PersonalizeRun) and prints where the adapter, preview and loss curve are.
+// dataset and LPIPS (projecting photos without anchors first), then trains (PersonalizeRun) and prints where the adapter, preview and loss curve are.
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using My3DGen.Models.Lora;
@@ -13,7 +13,7 @@ internal static class PersonalizeCommand
     public static Command Create(CliSession s)
     {
         var model = new Option<string>("--model", "-m") { Description = "base EG3D .safetensors (from `my3dgen convert`)", Required = true };
-        var data = new Option<string>("--data") { Description = "folder with aligned photos, dataset.json and <image>_latent.npy anchors", Required = true };
+        var data = new Option<string>("--data") { Description = "folder with aligned photos and dataset.json (photos without <image>_latent.npy are projected first)", Required = true };
         var output = new Option<string>("--out", "-o") { Description = "adapter file to write (.safetensors)", Required = true };
         var anchors = new Option<string?>("--anchors") { Description = "anchors in one .safetensors (tensor per image name) instead of _latent.npy files" };
         var steps = new Option<int>("--steps") { Description = "optimisation steps (≥ 1)", DefaultValueFactory = _ => 500 };
@@ -31,12 +31,15 @@ internal static class PersonalizeCommand
         var every = new Option<int>("--checkpoint-every") { Description = "steps between checkpoints (0: only when cancelled)", DefaultValueFactory = _ => 50 };
         var resume = new Option<bool>("--resume") { Description = "continue from the checkpoint" };
         var preview = new Option<int>("--preview-every") { Description = "steps between preview/loss-curve PNGs (0: only at the end)", DefaultValueFactory = _ => 0 };
+        var project = new ProjectorOptionSet("project-");   // photos without anchors are projected first with these
         var device = DeviceOption.Create();
         var cmd = CliSession.With(s.Verb("personalize", "train a LoRA adapter for one person on a frozen EG3D",
                 "my3dgen personalize -m eg3d.safetensors --data me/ --lpips-backbone alexnet.safetensors --lpips-lin alex.safetensors -o me.lora.safetensors",
                 "my3dgen personalize -m eg3d.safetensors --data me/ --lpips-random --steps 100 -o me.lora.safetensors --resume",
-                "my3dgen personalize -m eg3d.safetensors --data me/ --lpips-random --json -q -o me.lora.safetensors"),
-            model, data, output, anchors, steps, batch, rank, alpha, lr, seed, freezeDecoder, full, lpipsBackbone, lpipsLin, lpipsRandom, checkpoint, every, resume, preview, device);
+                "my3dgen personalize -m eg3d.safetensors --data me/ --lpips-random --json -q -o me.lora.safetensors",
+                "my3dgen personalize -m eg3d.safetensors --data photos/ --vgg-backbone vgg16.safetensors --vgg-lin lpips-vgg.safetensors --lpips-backbone alexnet.safetensors --lpips-lin alex.safetensors --project-steps 500 -o me.lora.safetensors"),
+            [model, data, output, anchors, steps, batch, rank, alpha, lr, seed, freezeDecoder, full, lpipsBackbone, lpipsLin, lpipsRandom, checkpoint, every, resume, preview,
+                .. project.All, device]);
         cmd.SetAction(p =>
         {
             var opts = new PersonalizeOptions
@@ -49,7 +52,8 @@ internal static class PersonalizeCommand
                 CheckpointEvery = OptionChecks.InRange(p.GetValue(every), "--checkpoint-every", 0), PreviewEvery = OptionChecks.InRange(p.GetValue(preview), "--preview-every", 0),
             };
             var run = new PersonalizeRun(s, opts, p.GetValue(model)!, p.GetValue(data)!, p.GetValue(output)!, p.GetValue(checkpoint), p.GetValue(anchors),
-                new LpipsChoice(p.GetValue(lpipsBackbone), p.GetValue(lpipsLin), p.GetValue(lpipsRandom)), p.GetValue(resume), p.GetValue(device));
+                new LpipsChoice(p.GetValue(lpipsBackbone), p.GetValue(lpipsLin), p.GetValue(lpipsRandom)), p.GetValue(resume), p.GetValue(device),
+                project.Read(p), project.Weights(p, p.GetValue(lpipsRandom)));
             var r = run.Execute();
             var o = s.Output;
             o.Line($"adapter: {r.Adapter} ({new FileInfo(r.Adapter).Length / 1024.0:F1} KiB)");

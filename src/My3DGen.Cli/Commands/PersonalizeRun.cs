@@ -1,5 +1,5 @@
 // One `personalize` run after its options are validated: checks inputs and output paths before loading anything,
-// trains with progress lines, and on Ctrl-C / SIGTERM saves a checkpoint of the steps done so far so --resume continues.
+// projects photos that have no anchor (My3DGen's first step), trains with progress lines, and on Ctrl-C / SIGTERM saves a checkpoint of the steps done so far so --resume continues.
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.IO;
 using My3DGen.Models;
@@ -7,6 +7,7 @@ using My3DGen.Models.Api;
 using My3DGen.Models.Perceptual;
 using My3DGen.Personalization.Data;
 using My3DGen.Personalization.Lora;
+using My3DGen.Personalization.Projection;
 using My3DGen.Personalization.Reporting;
 using My3DGen.Personalization.Training;
 
@@ -20,7 +21,7 @@ internal sealed record PersonalizeResult(string Adapter, string Checkpoint, stri
 
 /// <summary>Runs personalize for validated options.</summary>
 internal sealed class PersonalizeRun(CliSession session, PersonalizeOptions opts, string model, string data, string output, string? checkpoint,
-    string? anchors, LpipsChoice lpips, bool resume, string? device)
+    string? anchors, LpipsChoice lpips, bool resume, string? device, ProjectionOptions projection, VggChoice vgg)
 {
     readonly string _out = Path.GetFullPath(output);
     string Stem => Path.ChangeExtension(_out, null);
@@ -30,6 +31,8 @@ internal sealed class PersonalizeRun(CliSession session, PersonalizeOptions opts
     {
         string ckpt = Path.GetFullPath(checkpoint ?? Stem + ".ckpt.safetensors"), grid = Stem + ".preview.png", curve = Stem + ".loss.png";
         CheckInputs();
+        var unprojected = anchors == null ? FolderProjection.MissingAnchors(data) : [];
+        if (unprojected.Count > 0) ProjectionRunner.CheckWeights(vgg, "--lpips-random");
         if (resume && !File.Exists(ckpt)) throw new FileNotFoundException($"{ckpt}: no checkpoint to resume from (--resume)", ckpt);
         foreach (var path in new[] { _out, ckpt, grid, curve })
         {
@@ -39,6 +42,13 @@ internal sealed class PersonalizeRun(CliSession session, PersonalizeOptions opts
         var o = session.Output;
         var backend = DeviceSelector.Create(device);
         var gen = Eg3dGenerator.Load(model, backend);
+        if (unprojected.Count > 0)
+        {
+            o.Line($"{unprojected.Count} photo(s) have no anchor: projecting them first ({projection.Describe()})");
+            session.CancelMessage = "cancelled while projecting; anchors of finished photos are kept, rerun to continue";
+            ProjectionRunner.Run(session, gen, backend, vgg, projection, data, force: false, reportStem: null);
+            session.CancelMessage = null;
+        }
         var ds = PersonDataset.Load(data, gen.Config.ImgResolution, gen.Config.NumWs, gen.Config.WDim, anchors);
         using var lp = lpips.Random ? Lpips.CreateRandom(LpipsNet.Alex, 0, backend) : Lpips.Load(LpipsNet.Alex, lpips.Backbone!, lpips.Lin!, backend);
         using var trainer = new Personalizer(gen, lp, ds, opts);

@@ -13,8 +13,10 @@ public enum NoiseMode
     None,
 }
 
-/// <summary>Noise mode plus the generator used for <see cref="NoiseMode.Random"/>.</summary>
-internal sealed record NoiseSettings(NoiseMode Mode, Random? Rng = null)
+/// <summary>Noise mode plus the generator used for <see cref="NoiseMode.Random"/>. In <see cref="NoiseMode.Const"/> mode,
+/// <paramref name="Maps"/> (layer name → [1,1,res,res] map) replaces the stored noise_const of the layers it names; the maps may
+/// require grad (the projector optimises them).</summary>
+internal sealed record NoiseSettings(NoiseMode Mode, Random? Rng = null, IReadOnlyDictionary<string, Engine.Tensors.Tensor>? Maps = null)
 {
     public static NoiseSettings Const { get; } = new(NoiseMode.Const);
     public static NoiseSettings None { get; } = new(NoiseMode.None);

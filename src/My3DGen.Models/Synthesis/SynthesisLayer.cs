@@ -69,7 +69,8 @@ internal sealed class SynthesisLayer
         switch (noise.Mode)
         {
             case NoiseMode.Const:
-                y = y + NoiseConst * (NoiseStrength * g);
+                var map = noise.Maps != null && noise.Maps.TryGetValue(Name, out var m) ? m : NoiseConst;
+                y = y + map * (NoiseStrength * g);
                 break;
             case NoiseMode.Random:
                 var rng = noise.Rng ?? throw new ArgumentException("NoiseMode.Random needs a seeded Random");

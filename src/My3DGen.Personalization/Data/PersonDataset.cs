@@ -96,7 +96,8 @@ public sealed class PersonDataset
     /// <summary>"path: problem" → "problem" (the wrapping exception names the path itself).</summary>
     static string WithoutPath(string message, string path) => message.StartsWith(path + ": ", StringComparison.Ordinal) ? message[(path.Length + 2)..] : message;
 
-    static List<(string Name, float[] Camera)> ReadLabels(string json)
+    /// <summary>The (image name, 25-float camera) pairs of an EG3D dataset.json, in file order.</summary>
+    internal static List<(string Name, float[] Camera)> ReadLabels(string json)
     {
         try
         {

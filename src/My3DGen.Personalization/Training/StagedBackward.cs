@@ -25,11 +25,13 @@ internal static class StagedBackward
     public delegate Tensor LossFunction(Tensor image, Tensor imageRaw);
 
     /// <summary>Runs sample forward and backward; accumulates gradients into every tensor that requires grad and
-    /// returns the loss value. <paramref name="ws"/> [1,14,512] and <paramref name="camera"/> (25 floats) of one sample.</summary>
-    public static float Run(Eg3dGenerator gen, Tensor ws, float[] camera, int neuralResolution, bool deterministic, int seed, LossFunction loss)
+    /// returns the loss value. <paramref name="ws"/> [1,14,512] and <paramref name="camera"/> (25 floats) of one sample;
+    /// <paramref name="noiseMaps"/> optionally replaces the backbone's stored const noise (layer name → map).</summary>
+    public static float Run(Eg3dGenerator gen, Tensor ws, float[] camera, int neuralResolution, bool deterministic, int seed, LossFunction loss,
+        IReadOnlyDictionary<string, Tensor>? noiseMaps = null)
     {
         using var scope = TensorScope.Begin();
-        var planes = gen.SynthesizePlanes(ws, new SynthesisOptions { NoiseMode = NoiseMode.Const });
+        var planes = gen.SynthesizePlanes(ws, new SynthesisOptions { NoiseMode = NoiseMode.Const, NoiseMaps = noiseMaps });
         var planesLeaf = planes.Detach();
         planesLeaf.RequiresGrad = planes.RequiresGrad;
         var rays = RaySampler.Sample(camera, 1, neuralResolution);
