@@ -1,6 +1,7 @@
 // Entry point of the converter: decodes an input weight file and writes its tensors and configuration
 // to a safetensors file, atomically (a failed conversion leaves no output behind).
 using My3DGen.Engine.IO;
+using My3DGen.WeightsConverter.Model;
 
 namespace My3DGen.WeightsConverter;
 
@@ -16,8 +17,20 @@ public static class WeightsConverter
         options ??= new ConvertOptions();
         using var src = WeightsSource.Open(inputPath, options.Key, progress);
         cancel.ThrowIfCancellationRequested();
-        return Write(src, outputPath, progress, cancel);
+        if (src.Lora != null && !options.ExtractMy3DGenLora)
+            throw new WeightsFormatException(src.Path, $"a My3DGen LoRA snapshot (rank {src.Lora.Rank}, alpha {src.Lora.Alpha:G}): converting only its base model would drop the trained factors; give an adapter output (--adapter-out)");
+        if (src.Lora == null && options.ExtractMy3DGenLora)
+            throw new WeightsFormatException(src.Path, "not a My3DGen LoRA snapshot (no LoRA wrappers in " + (src.SelectedKey ?? "the file") + "): there is no adapter to extract");
+        var result = Write(src, outputPath, progress, cancel);
+        return src.Lora == null ? result : result with { Lora = Imported(src.Lora, src.Path) };
     }
+
+    static ImportedLora Imported(My3DGenLora lora, string path) => new(lora.Rank, lora.Alpha, lora.Scaling,
+        lora.Factors.Select(f =>
+        {
+            var t = new SourceTensor(f.Key, f.Value.DType, f.Value.Shape.Select(x => (int)x).ToArray(), s => TensorBytes.Write(f.Value, s, path));
+            return new ImportedTensor(t.Name, t.Shape, t.ReadFloat32());
+        }).ToList());
 
     /// <summary>Writes an already opened source to <paramref name="outputPath"/>.</summary>
     internal static ConvertResult Write(WeightsSource src, string outputPath, IProgress<ConvertProgress>? progress = null, CancellationToken cancel = default)

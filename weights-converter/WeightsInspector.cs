@@ -16,7 +16,7 @@ public sealed record InspectionReport(
     public long ParameterCount => Tensors.Sum(t => t.Shape.Aggregate(1L, (a, b) => a * b));
 }
 
-/// <summary>Reads a weight file and reports its content.</summary>
+/// <summary>Reads a weight file and reports its content (for a My3DGen snapshot: the base under plain EG3D names, then the LoRA factors).</summary>
 public static class WeightsInspector
 {
     /// <summary>Inspects <paramref name="path"/>; <paramref name="key"/> selects a top-level entry as in conversion.</summary>
@@ -24,7 +24,8 @@ public static class WeightsInspector
     {
         using var src = WeightsSource.Open(path, key, progress);
         return new InspectionReport(src.Path, src.Container, src.SelectedKey, src.TopLevelKeys.ToList(), src.Globals.ToList(),
-            src.Tensors.Select(t => new InspectedTensor(t.Name, t.DType, t.Shape)).ToList(),
+            src.Tensors.Select(t => new InspectedTensor(t.Name, t.DType, t.Shape))
+                .Concat(src.Lora?.Factors.Select(f => new InspectedTensor(f.Key, f.Value.DType, f.Value.Shape.Select(x => (int)x).ToArray())) ?? []).ToList(),
             new Dictionary<string, string>(src.Metadata));
     }
 }

@@ -37,6 +37,9 @@ internal sealed class WeightsSource : IDisposable
     public List<string> Globals { get; } = new();
     /// <summary>Tensors in state_dict order.</summary>
     public List<SourceTensor> Tensors { get; } = new();
+    /// <summary>The LoRA factors and settings of a My3DGen snapshot (then <see cref="Tensors"/> holds the base model under
+    /// plain EG3D names, without the factors); null for any other input.</summary>
+    public My3DGenLora? Lora { get; private set; }
     /// <summary>Metadata to write (JSON strings for configuration).</summary>
     public Dictionary<string, string> Metadata { get; } = new(StringComparer.Ordinal);
 
@@ -103,6 +106,7 @@ internal sealed class WeightsSource : IDisposable
             throw new WeightsFormatException(path, $"--key '{key}' given but the file's top level is not a dict");
 
         var tensors = StateDictCollector.Collect(root, path);
+        src.Lora = My3DGenLoraSplitter.Split(root, tensors, path);
         if (loaded.Constants is { Count: > 0 } c)
             tensors.AddRange(StateDictCollector.Collect(c, path, "constants"));
         foreach (var (name, t) in tensors)
@@ -120,6 +124,8 @@ internal sealed class WeightsSource : IDisposable
         Metadata["container"] = Container;
         if (cls != null) Metadata["class_name"] = cls;
         if (state == null) return;
+        if (Lora != null)
+            Metadata["my3dgen_lora"] = System.Text.Json.JsonSerializer.Serialize(new { rank = Lora.Rank, lora_alpha = Lora.Alpha, scaling = Lora.Scaling, factors = Lora.Factors.Count });
         foreach (var (attr, metaKey) in new[] { ("_init_kwargs", "init_kwargs"), ("rendering_kwargs", "rendering_kwargs"), ("neural_rendering_resolution", "neural_rendering_resolution") })
             if (state.TryGet(attr, out var v)) Metadata[metaKey] = PyJson.Serialize(v, path);
     }

@@ -28,12 +28,14 @@ internal static class RenderCommand
         var deterministic = new Option<bool>("--deterministic") { Description = "no depth jitter, deterministic importance sampling (reproducible)" };
         var saveTensors = new Option<string?>("--save-tensors") { Description = "write ws, image, image_raw, image_depth of the first render to this .safetensors" };
         var adapter = new Option<string?>("--adapter") { Description = "personalized adapter (.lora.safetensors from `my3dgen personalize`) applied to the model" };
+        var mergedOut = new Option<string?>("--merged-out") { Description = "also write the generator with the adapter merged in to this .safetensors (one file, plain EG3D speed)" };
         var device = DeviceOption.Create();
         var cmd = CliSession.With(s.Verb("render", "render images with an EG3D generator",
                 "my3dgen render -m eg3d.safetensors --seeds 0-7 --yaw=-0.35,0,0.35 -o renders",
                 "my3dgen render -m eg3d.safetensors --adapter me.lora.safetensors --seeds 0 --orbit 48 -o me",
-                "my3dgen render -m eg3d.safetensors --ws ws.npy --camera cams.npy --deterministic --json -o out"),
-            model, seeds, psi, cutoff, yaw, pitch, output, orbit, zFile, wsFile, camFile, condFile, deterministic, saveTensors, adapter, device);
+                "my3dgen render -m eg3d.safetensors --ws ws.npy --camera cams.npy --deterministic --json -o out",
+                "my3dgen render -m base.safetensors --adapter me.lora.safetensors --merged-out me.safetensors -o me"),
+            model, seeds, psi, cutoff, yaw, pitch, output, orbit, zFile, wsFile, camFile, condFile, deterministic, saveTensors, adapter, mergedOut, device);
         cmd.SetAction(p =>
         {
             var o = s.Output;
@@ -45,10 +47,19 @@ internal static class RenderCommand
             if (z != null && ws != null) throw new UsageException("--z and --ws exclude each other");
             foreach (var (path, name) in new[] { (z, "--z"), (ws, "--ws"), (cams, "--camera"), (cond, "--cond-camera"), (lora, "--adapter") })
                 if (path != null) OptionChecks.InputFile(path, name);
-            string outDir = p.GetValue(output)!;
+            string outDir = p.GetValue(output)!, modelPath = OptionChecks.InputFile(p.GetValue(model)!, "--model");
+            string? mergedPath = p.GetValue(mergedOut);
+            if (mergedPath != null && lora == null) throw new UsageException("--merged-out needs --adapter (the adapter to merge)");
             OutputPaths.PrepareFolder(outDir);
-            var g = Eg3dGenerator.Load(OptionChecks.InputFile(p.GetValue(model)!, "--model"), DeviceSelector.Create(p.GetValue(device)));
+            if (mergedPath != null) OutputPaths.PrepareFile(mergedPath);
+            var g = Eg3dGenerator.Load(modelPath, DeviceSelector.Create(p.GetValue(device)));
             using var merged = AdapterLoader.Merge(g, lora);
+            if (mergedPath != null)
+            {
+                var meta = new Dictionary<string, string>(GeneratorFile.ReadMetadata(modelPath)) { ["merged_adapter"] = Path.GetFileName(lora!) };
+                GeneratorFile.Save(g, mergedPath, meta);
+                o.Line($"wrote {mergedPath}: {Path.GetFileName(modelPath)} with {Path.GetFileName(lora!)} merged in");
+            }
             if (cond != null) mapping = mapping with { ConditioningCamera = RenderViews.ReadConditioningCamera(cond) };
             var request = new RenderRequest
             {
@@ -63,6 +74,7 @@ internal static class RenderCommand
             foreach (var f in result.Files) o.Detail($"wrote {f}");
             o.Line($"wrote {result.Files.Count} files to {outDir} (contact sheet {result.ContactSheet})");
             o.Result(new JsonObject { ["ok"] = true, ["out"] = Path.GetFullPath(outDir), ["contactSheet"] = Path.GetFullPath(result.ContactSheet),
+                ["merged"] = mergedPath == null ? null : Path.GetFullPath(mergedPath),
                 ["latents"] = result.Latents, ["views"] = result.Views, ["files"] = new JsonArray(result.Files.Select(f => (JsonNode)Path.GetFullPath(f)!).ToArray()) });
             return ExitCodes.Ok;
         });

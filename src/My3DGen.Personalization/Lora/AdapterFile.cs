@@ -38,6 +38,28 @@ public static class AdapterFile
         OutputFileException.Guard(path, () => w.Write(path));
     }
 
+    /// <summary>Writes a LoRA adapter for <paramref name="generator"/> from factors trained elsewhere (e.g. a converted My3DGen
+    /// snapshot): every factor of a <paramref name="options"/>-shaped set must be given in <paramref name="factors"/> under its
+    /// adapter name (layer prefix + ".lora_A" / ".lora_B"); the trained base vectors (biases, noise strengths, const) take the
+    /// generator's own values, and the base hash is the generator's.</summary>
+    /// <exception cref="ArgumentException">A factor is missing, unknown or of the wrong size.</exception>
+    /// <exception cref="OutputFileException">The file cannot be written.</exception>
+    public static void SaveLora(Eg3dGenerator generator, LoraOptions options, IReadOnlyDictionary<string, float[]> factors, string path,
+        IReadOnlyDictionary<string, string>? provenance = null)
+    {
+        using var set = new TrainableSet(generator, options, trainDecoder: false);
+        var expected = set.Lora!.Factors.SelectMany(f => new[] { f.A, f.B }).ToList();
+        foreach (var name in factors.Keys)
+            if (!expected.Any(t => t.Name == name)) throw new ArgumentException($"'{name}' is not a LoRA factor of this generator", nameof(factors));
+        foreach (var t in expected)
+        {
+            if (!factors.TryGetValue(t.Name!, out var values)) throw new ArgumentException($"factor '{t.Name}' is missing", nameof(factors));
+            if (values.Length != t.Numel) throw new ArgumentException($"factor '{t.Name}' has {values.Length} values, the layer needs {t.Numel}", nameof(factors));
+            t.AssignFrom(values);
+        }
+        Save(set, path, provenance);
+    }
+
     /// <summary>Applies the adapter in <paramref name="path"/> to <paramref name="generator"/>: a LoRA file attaches a frozen
     /// LoRA set, a full fine-tuning file overwrites the base tensors. Either way the generator is modified until the
     /// returned handle is disposed, which restores the base model exactly.</summary>
