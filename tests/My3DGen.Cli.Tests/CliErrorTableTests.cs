@@ -1,5 +1,5 @@
 // The table-driven CLI test: every row (usage mistakes, bad models, latents, cameras, adapters, paths, datasets,
-// resume mismatches) runs my3dgen in-process and must end with its documented exit code, exactly one stderr line
+// resume mismatches, metrics inputs) runs my3dgen in-process and must end with its documented exit code, exactly one stderr line
 // naming the file or option, no stack trace and no partial output.
 namespace My3DGen.Cli.Tests;
 
@@ -17,6 +17,7 @@ public class CliErrorTableTests
     static IEnumerable<TestCaseData> Paths => Rows(FileCases.Paths(), "paths");
     static IEnumerable<TestCaseData> Datasets => Rows(DatasetCases.All(), "datasets");
     static IEnumerable<TestCaseData> Resume => Rows(DatasetCases.ResumeCases(), "resume");
+    static IEnumerable<TestCaseData> Metrics => Rows(MetricsCases.All(), "metrics");
 
     [TestCaseSource(nameof(Usage))] public void UsageErrors(object row) => ((CliCase)row).Verify();
     [TestCaseSource(nameof(Models))] public void ModelErrors(object row) => ((CliCase)row).Verify();
@@ -26,6 +27,7 @@ public class CliErrorTableTests
     [TestCaseSource(nameof(Paths))] public void PathErrors(object row) => ((CliCase)row).Verify();
     [TestCaseSource(nameof(Datasets))] public void DatasetErrors(object row) => ((CliCase)row).Verify();
     [TestCaseSource(nameof(Resume))] public void ResumeErrors(object row) => ((CliCase)row).Verify();
+    [TestCaseSource(nameof(Metrics))] public void MetricsErrors(object row) => ((CliCase)row).Verify();
 
     [Test]
     public void TheTableHoldsAtLeast88Cases()

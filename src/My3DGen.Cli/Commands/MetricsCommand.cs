@@ -26,6 +26,7 @@ internal static class MetricsCommand
         var lin = new Option<string[]>("--lpips-lin") { Description = "LPIPS lin layers (converted alex.pth and/or vgg.pth; repeat the option)", AllowMultipleArgumentsPerToken = false };
         var preprocess = new Option<string>("--id-preprocess") { Description = "ArcFace input: my3dgen (whole image pooled to 112², default) | psp (256², crop 35:223×32:220, 112²)", DefaultValueFactory = _ => "my3dgen" };
         var random = new Option<bool>("--random-weights") { Description = "use random networks for metrics whose weights are not given (testing only; labelled in every output)" };
+        var divSize = new Option<int>("--diversity-size") { Description = "side the diversity metric resizes images to (Ojha et al.: 256)", DefaultValueFactory = _ => 256 };
         var batch = new Option<int>("--batch") { Description = "images per network batch", DefaultValueFactory = _ => 8 };
         var jsonOut = new Option<string?>("--json-out") { Description = "write every number to this JSON file (pairs, mean, id_sim, diversity, unavailable)" };
         var show = new Option<string?>("--show") { Description = "print the table of a JSON file written by --json-out (computes nothing)" };
@@ -35,7 +36,7 @@ internal static class MetricsCommand
                 "my3dgen metrics --id-sim --generated samples --reference person/test --arcface arcface.safetensors",
                 "my3dgen metrics --diversity --generated samples --train person/train --vgg vgg16.safetensors --lpips-lin vgg.safetensors",
                 "my3dgen metrics --show metrics.json"),
-            a, b, idSim, diversity, generated, reference, train, arcface, vgg, alex, dists, lin, preprocess, random, batch, jsonOut, show, device);
+            a, b, idSim, diversity, generated, reference, train, divSize, arcface, vgg, alex, dists, lin, preprocess, random, batch, jsonOut, show, device);
         cmd.SetAction(p =>
         {
             if (p.GetValue(show) is string saved)
@@ -51,7 +52,8 @@ internal static class MetricsCommand
                 var v => throw new UsageException($"--id-preprocess: '{v}' is not my3dgen or psp"),
             };
             var request = new MetricsRun.Request(p.GetValue(a), p.GetValue(b), p.GetValue(idSim), p.GetValue(diversity), p.GetValue(generated),
-                p.GetValue(reference), p.GetValue(train), mode, OptionChecks.InRange(p.GetValue(batch), "--batch", 1, 256), p.GetValue(jsonOut), p.GetValue(device))
+                p.GetValue(reference), p.GetValue(train), mode, OptionChecks.InRange(p.GetValue(batch), "--batch", 1, 256), p.GetValue(jsonOut), p.GetValue(device),
+                OptionChecks.InRange(p.GetValue(divSize), "--diversity-size", 32, 1024))
             {
                 Weights = new MetricWeights
                 {

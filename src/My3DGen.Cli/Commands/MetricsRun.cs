@@ -15,7 +15,7 @@ internal static class MetricsRun
 {
     /// <summary>The parsed command line.</summary>
     public sealed record Request(string? A, string? B, bool IdSim, bool Diversity, string? Generated, string? Reference, string? Train,
-        ArcFacePreprocess IdMode, int Batch, string? JsonOut, string? Device)
+        ArcFacePreprocess IdMode, int Batch, string? JsonOut, string? Device, int DiversitySize = 256)
     {
         public MetricWeights Weights { get; init; } = new();
     }
@@ -46,7 +46,7 @@ internal static class MetricsRun
             if (r.IdSim && nets.ArcFace != null)
                 rep = rep with { IdSim = MetricsService.IdSim(nets.ArcFace, gen, refs, r.IdMode, r.Batch, progress, s.Cancel).Score, IdPreprocess = MetricsService.Name(r.IdMode) };
             if (r.Diversity && nets.LpipsVgg != null)
-                rep = rep with { Diversity = DiversityMetric.Compute(nets.LpipsVgg, gen, train, batch: r.Batch,
+                rep = rep with { Diversity = DiversityMetric.Compute(nets.LpipsVgg, gen, train, r.DiversitySize, r.Batch,
                     progress: new ProgressDisplay.Sync<(int Done, int Total)>(p => d.Update("diversity", p.Done, p.Total, $"{p.Done}/{p.Total} images")), cancel: s.Cancel) };
             return rep;
         });
