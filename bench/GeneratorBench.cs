@@ -1,7 +1,8 @@
 // End-to-end generator timing: builds the full ffhq512-128-sized EG3D generator with random weights in-process and
 // renders 512² images (deterministic sampling, const noise) at batch 1 and 4, reporting ms/image, a per-stage
 // split (backbone / render / super-resolution), the process CPU time (a load-independent cross-check on shared machines)
-// and the peak working set. Options: --device <name>, --runs <n>, --batches 1,4.
+// and the peak working set. Options: --device <name>, --runs <n>, --batches 1,4; --compare-upconv times the batch-1 forward
+// with the ×2 up-conv as sub-pixel parity kernels (the previous form) and as EG3D's transposed conv + FIR, runs interleaved.
 using System.Diagnostics;
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Backends;
@@ -25,7 +26,9 @@ public static class GeneratorBench
         var sw = Stopwatch.StartNew();
         var g = Eg3dGenerator.CreateRandom(Eg3dConfig.Ffhq512, seed: 0, backend);
         Console.WriteLine($"  built {g.Tensors.Count} tensors ({g.Tensors.Sum(t => t.Value.Numel):N0} values) in {sw.ElapsedMilliseconds} ms");
+        ConvWork.Print(g);
         using var _ = GradMode.NoGrad();
+        if (args.Contains("--compare-upconv")) { CompareUpConv(g, backend, runs); return; }
         bool first = true;
         foreach (int batch in batches)
         {
@@ -49,6 +52,28 @@ public static class GeneratorBench
                 $"process CPU time {cpu / batch:F0} ms/image over {Environment.ProcessorCount} threads)");
         }
         Console.WriteLine($"  peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):F0} MiB");
+    }
+
+    /// <summary>Batch-1 forward per up-conv path, runs interleaved (same machine load for both); best of n per path and stage.</summary>
+    static void CompareUpConv(Eg3dGenerator g, IBackend backend, int runs)
+    {
+        var c = Tensor.FromArray(backend, CameraLabel.Create(0f, 0f), 1, 25);
+        var ws = g.Mapping(Tensor.Randn(backend, new Random(1), [1, 512]), c, 0.7f, 14);
+        UpConvPath[] paths = [UpConvPath.SubPixel, UpConvPath.Transposed];
+        var best = paths.ToDictionary(p => p, _ => (B: double.MaxValue, R: double.MaxValue, S: double.MaxValue));
+        foreach (var p in paths) using (ModulatedConv2d.UsePath(p)) Once(g, ws, c);   // warm-up both
+        for (int i = 0; i < runs; i++)
+            foreach (var p in paths)
+                using (ModulatedConv2d.UsePath(p))
+                {
+                    var t = Once(g, ws, c);
+                    var b = best[p];
+                    best[p] = (Math.Min(b.B, t.Backbone), Math.Min(b.R, t.Render), Math.Min(b.S, t.Sr));
+                }
+        foreach (var p in paths)
+            Console.WriteLine($"  {p,-10} up-conv: backbone {best[p].B:F0} ms, render {best[p].R:F0} ms, SR {best[p].S:F0} ms; backbone + SR {best[p].B + best[p].S:F0} ms (best of {runs})");
+        double before = best[UpConvPath.SubPixel].B + best[UpConvPath.SubPixel].S, after = best[UpConvPath.Transposed].B + best[UpConvPath.Transposed].S;
+        Console.WriteLine($"  backbone + SR: transposed / sub-pixel = {after / before:F2}×");
     }
 
     static (double Total, double Backbone, double Render, double Sr) Once(Eg3dGenerator g, Tensor ws, Tensor c)
