@@ -2,7 +2,8 @@
 // and plain, per batch: forward and forward+backward (gradients of x, raw weight and styles) ms, GFLOP/s, the ×2 up
 // layers under both up-conv paths (sub-pixel = the previous form, transposed + FIR = EG3D's), and, given the JSON of
 // tools/modconv/torch_modconv_bench.py run on the same machine, the ratio to PyTorch. Options: --batches 1,4,
-// --runs <n>, --filter <text>, --torch <json>, --device <name>.
+// --runs <n>, --filter <text>, --torch <json>, --device <name>, --cpu-time (process CPU time instead of wall time: the fairer
+// clock on a machine shared with other jobs; pass the same flag to the PyTorch script).
 using System.Text.Json;
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Backends;
@@ -35,7 +36,17 @@ public static class ModConvBench
         int runs = int.Parse(BenchArgs.Option(args, "--runs") ?? "3");
         string filter = BenchArgs.Option(args, "--filter") ?? "";
         var torch = LoadTorch(BenchArgs.Option(args, "--torch"));
-        Console.WriteLine($"modulated-conv bench on {backend.Name}; best of {runs}; fwd+bwd = gradients of x, weight, styles" +
+        bool cpuTime = args.Contains("--cpu-time");
+        double Time(Action a)
+        {
+            if (!cpuTime) return BenchTimer.Time(a);
+            var p = System.Diagnostics.Process.GetCurrentProcess();
+            var t0 = p.TotalProcessorTime;
+            a();
+            p.Refresh();
+            return (p.TotalProcessorTime - t0).TotalSeconds;
+        }
+        Console.WriteLine($"modulated-conv bench on {backend.Name}; best of {runs} ({(cpuTime ? "process CPU time" : "wall time")}); fwd+bwd = gradients of x, weight, styles" +
             (torch.Count > 0 ? "; ratio = engine / PyTorch (same machine, tools/modconv/torch_modconv_bench.py)" : ""));
         Console.WriteLine($"{"layer",-12} {"n",2} {"shape",-18} {"GFLOP",7} | {"fwd ms",8} {"GFLOP/s",7} {"sub-px",8} {"torch",8} {"ratio",5} | {"f+b ms",8} {"sub-px",8} {"torch",8} {"ratio",5}");
         foreach (int batch in batches)
@@ -57,8 +68,8 @@ public static class ModConvBench
                     foreach (var p in paths)
                         using (ModulatedConv2d.UsePath(p))
                         {
-                            double tf = BenchTimer.Time(() => Forward(x, w, st, bias, s.Up, grad: false, gy));
-                            double tb = BenchTimer.Time(() => Forward(x, w, st, bias, s.Up, grad: true, gy));
+                            double tf = Time(() => Forward(x, w, st, bias, s.Up, grad: false, gy));
+                            double tb = Time(() => Forward(x, w, st, bias, s.Up, grad: true, gy));
                             if (i > 0) { fwd[p] = Math.Min(fwd[p], tf * 1e3); fb[p] = Math.Min(fb[p], tb * 1e3); }
                         }
                 torch.TryGetValue((s.Name, batch), out var t);
