@@ -1,7 +1,8 @@
 // End-to-end generator timing: builds the full ffhq512-128-sized EG3D generator with random weights in-process and
 // renders 512² images (deterministic sampling, const noise) at batch 1 and 4, reporting ms/image, a per-stage
 // split (backbone / render / super-resolution), the process CPU time (a load-independent cross-check on shared machines)
-// and the peak working set. Options: --device <name>, --runs <n>, --batches 1,4.
+// and the peak working set. Options: --device <name>, --runs <n>, --batches 1,4; --compare-upconv times the batch-1 forward
+// with the ×2 up-conv as sub-pixel parity kernels (the previous form) and as EG3D's transposed conv + FIR, runs interleaved.
 using System.Diagnostics;
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Backends;
@@ -25,7 +26,9 @@ public static class GeneratorBench
         var sw = Stopwatch.StartNew();
         var g = Eg3dGenerator.CreateRandom(Eg3dConfig.Ffhq512, seed: 0, backend);
         Console.WriteLine($"  built {g.Tensors.Count} tensors ({g.Tensors.Sum(t => t.Value.Numel):N0} values) in {sw.ElapsedMilliseconds} ms");
+        ConvWork.Print(g);
         using var _ = GradMode.NoGrad();
+        if (args.Contains("--compare-upconv")) { CompareUpConv(g, backend, runs); return; }
         bool first = true;
         foreach (int batch in batches)
         {
@@ -49,6 +52,59 @@ public static class GeneratorBench
                 $"process CPU time {cpu / batch:F0} ms/image over {Environment.ProcessorCount} threads)");
         }
         Console.WriteLine($"  peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):F0} MiB");
+    }
+
+    /// <summary>Batch-1 forward per up-conv path, runs interleaved (same machine load for both); per stage the best wall
+    /// time and the best process CPU time (the fairer clock when other jobs share the machine).</summary>
+    static void CompareUpConv(Eg3dGenerator g, IBackend backend, int runs)
+    {
+        var c = Tensor.FromArray(backend, CameraLabel.Create(0f, 0f), 1, 25);
+        var ws = g.Mapping(Tensor.Randn(backend, new Random(1), [1, 512]), c, 0.7f, 14);
+        UpConvPath[] paths = [UpConvPath.SubPixel, UpConvPath.Transposed];
+        var wall = paths.ToDictionary(p => p, _ => new double[3].Select(_ => double.MaxValue).ToArray());
+        var cpu = paths.ToDictionary(p => p, _ => new double[3].Select(_ => double.MaxValue).ToArray());
+        for (int i = 0; i <= runs; i++)   // run 0 warms up
+            foreach (var p in paths)
+                using (ModulatedConv2d.UsePath(p))
+                {
+                    var (w, cp) = Stages(g, ws, c);
+                    if (i == 0) continue;
+                    for (int k = 0; k < 3; k++) { wall[p][k] = Math.Min(wall[p][k], w[k]); cpu[p][k] = Math.Min(cpu[p][k], cp[k]); }
+                }
+        foreach (var p in paths)
+            Console.WriteLine($"  {p,-10} up-conv: backbone {wall[p][0]:F0} ms ({cpu[p][0]:F0} ms CPU), render {wall[p][1]:F0} ms ({cpu[p][1]:F0} ms CPU), " +
+                $"SR {wall[p][2]:F0} ms ({cpu[p][2]:F0} ms CPU); backbone + SR {wall[p][0] + wall[p][2]:F0} ms ({cpu[p][0] + cpu[p][2]:F0} ms CPU), best of {runs}");
+        double Ratio(Dictionary<UpConvPath, double[]> d) => (d[UpConvPath.Transposed][0] + d[UpConvPath.Transposed][2]) / (d[UpConvPath.SubPixel][0] + d[UpConvPath.SubPixel][2]);
+        Console.WriteLine($"  backbone + SR, transposed / sub-pixel: {Ratio(wall):F2}× wall, {Ratio(cpu):F2}× process CPU time");
+    }
+
+    /// <summary>Wall and process CPU ms of the backbone, render (without SR) and SR stages of one batch-1 forward.</summary>
+    static (double[] Wall, double[] Cpu) Stages(Eg3dGenerator g, Tensor ws, Tensor c)
+    {
+        using var scope = TensorScope.Begin();
+        var proc = Process.GetCurrentProcess();
+        var wall = new double[3]; var cpu = new double[3];
+        Tensor? planes = null; SynthesisResult? res = null;
+        Action[] stages =
+        [
+            () => planes = g.SynthesizePlanes(ws),
+            () => res = g.Render(planes!, ws, c),
+            () => g.SuperResolution.Forward(res!.ImageRaw, res.FeatureImage, ws, NoiseSettings.None),
+        ];
+        for (int k = 0; k < 3; k++)
+        {
+            proc.Refresh();
+            var c0 = proc.TotalProcessorTime;
+            var sw = Stopwatch.StartNew();
+            stages[k]();
+            g.Backend.Synchronize();
+            wall[k] = sw.Elapsed.TotalMilliseconds;
+            proc.Refresh();
+            cpu[k] = (proc.TotalProcessorTime - c0).TotalMilliseconds;
+        }
+        // Render includes the SR; the SR is re-run alone on the same features and its time taken out of the render's.
+        wall[1] -= wall[2]; cpu[1] -= cpu[2];
+        return (wall, cpu);
     }
 
     static (double Total, double Backbone, double Render, double Sr) Once(Eg3dGenerator g, Tensor ws, Tensor c)

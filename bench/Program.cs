@@ -9,6 +9,7 @@ public static class Program
     private static readonly (string Name, string Help, Action<string[]> Run)[] Verbs =
     [
         ("kernels", "CPU kernel table (GEMM, conv, streaming) vs. measured machine peaks. Options: --json <path>, --quick, --filter <text>", KernelBench.Run),
+        ("modconv", "Modulated conv at every EG3D shape (up and plain, fwd and fwd+bwd), both up-conv paths, vs. PyTorch. Options: --batches 1,4, --runs <n>, --filter <text>, --torch <json>", ModConvBench.Run),
         ("converter", "Synthetic ffhq512 snapshot → safetensors: wall time and peak RSS vs. targets. Options: --dir <folder>, --divisor <n>, --keep", ConverterBench.Run),
         ("generator", "EG3D ffhq512-128 (random weights) end-to-end ms/image at batch 1 and 4. Options: --device <name>, --runs <n>, --batches 1,4", GeneratorBench.Run),
         ("training", "Personalization step (LoRA r=1 + decoder, MSE + LPIPS) on the ffhq512-128 config: ms/step at batch 1 and 4. Options: --device <name>, --steps <n>, --batches 1,4", TrainingBench.Run),

@@ -1,6 +1,7 @@
 // Personalization step timing: the full ffhq512-128-sized generator (random weights, built in-process) with My3DGen's
 // rank-1 LoRA + decoder, MSE + LPIPS-alex (random weights) at the raw and the 512² image, Adam; ms per training step
-// at batch 1 and 4 and the peak working set. Options: --device <name>, --steps <n>, --batches 1,4.
+// at batch 1 and 4 and the peak working set. Options: --device <name>, --steps <n>, --batches 1,4; --compare-upconv
+// alternates steps between the sub-pixel (previous) and the transposed + FIR (EG3D) ×2 up-conv and reports both.
 using System.Diagnostics;
 using My3DGen.Engine.Backends;
 using My3DGen.Models.Cameras;
@@ -9,6 +10,7 @@ using My3DGen.Personalization.Data;
 using My3DGen.Personalization.Training;
 using My3DGen.Models;
 using My3DGen.Models.Eg3d;
+using My3DGen.Models.Synthesis;
 
 namespace My3DGen.Bench;
 
@@ -28,11 +30,36 @@ public static class TrainingBench
             using var trainer = new Personalizer(gen, lpips, data, new PersonalizeOptions { Steps = int.MaxValue, BatchSize = batch, CheckpointEvery = 0 });
             if (batch == batches[0]) Console.WriteLine($"  trainable parameters: {trainer.Trainables.Count:N0}");
             trainer.TrainStep();   // warm-up: JIT, buffer pools
+            if (args.Contains("--compare-upconv")) { CompareUpConv(trainer, steps, batch); continue; }
             var times = new List<double>();
             for (int i = 0; i < steps; i++) times.Add(BenchTimer.Time(() => trainer.TrainStep()) * 1e3);
             Console.WriteLine($"  batch {batch}: {times.Min():F0} ms/step best, {times.Average():F0} ms/step mean over {steps} steps ({times.Min() / batch:F0} ms/image)");
         }
         Console.WriteLine($"  peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):F0} MiB");
+    }
+
+    /// <summary>Steps alternating between the up-conv paths; best and mean wall ms and best process CPU ms per path.</summary>
+    static void CompareUpConv(Personalizer trainer, int steps, int batch)
+    {
+        UpConvPath[] paths = [UpConvPath.SubPixel, UpConvPath.Transposed];
+        var wall = paths.ToDictionary(p => p, _ => new List<double>());
+        var cpu = paths.ToDictionary(p => p, _ => new List<double>());
+        var proc = Process.GetCurrentProcess();
+        using (ModulatedConv2d.UsePath(UpConvPath.SubPixel)) trainer.TrainStep();
+        for (int i = 0; i < steps; i++)
+            foreach (var p in paths)
+                using (ModulatedConv2d.UsePath(p))
+                {
+                    proc.Refresh();
+                    var c0 = proc.TotalProcessorTime;
+                    wall[p].Add(BenchTimer.Time(() => trainer.TrainStep()) * 1e3);
+                    proc.Refresh();
+                    cpu[p].Add((proc.TotalProcessorTime - c0).TotalMilliseconds);
+                }
+        foreach (var p in paths)
+            Console.WriteLine($"  batch {batch}, {p,-10} up-conv: {wall[p].Min():F0} ms/step best, {wall[p].Average():F0} ms/step mean, {cpu[p].Min():F0} ms CPU best, over {steps} steps");
+        Console.WriteLine($"  training step, transposed / sub-pixel: {wall[UpConvPath.Transposed].Min() / wall[UpConvPath.SubPixel].Min():F2}× wall (best), " +
+            $"{cpu[UpConvPath.Transposed].Min() / cpu[UpConvPath.SubPixel].Min():F2}× process CPU time (best)");
     }
 
     /// <summary>Random 512² "photos" with frontal-ish cameras and random W anchors: the timing does not depend on the content.</summary>

@@ -1,0 +1,112 @@
+// Kernel-bench rows of the modulated convolution at every EG3D ffhq512-128 shape (backbone conv0/conv1, SR blocks), up
+// and plain, per batch: forward and forward+backward (gradients of x, raw weight and styles) ms, GFLOP/s, the ×2 up
+// layers under both up-conv paths (sub-pixel = the previous form, transposed + FIR = EG3D's), and, given the JSON of
+// tools/modconv/torch_modconv_bench.py run on the same machine, the ratio to PyTorch. Options: --batches 1,4,
+// --runs <n>, --filter <text>, --torch <json>, --device <name>, --cpu-time (process CPU time instead of wall time: the fairer
+// clock on a machine shared with other jobs; pass the same flag to the PyTorch script).
+using System.Text.Json;
+using My3DGen.Engine.Autograd;
+using My3DGen.Engine.Backends;
+using My3DGen.Engine.Tensors;
+using My3DGen.Models.Synthesis;
+
+namespace My3DGen.Bench;
+
+public static class ModConvBench
+{
+    /// <summary>(name, in, out, output resolution, up) — the same list as the PyTorch script.</summary>
+    static IEnumerable<(string Name, int In, int Out, int Res, int Up)> Shapes()
+    {
+        yield return ("b4.conv1", 512, 512, 4, 1);
+        foreach (var (res, cin, cout) in new[] { (8, 512, 512), (16, 512, 512), (32, 512, 512), (64, 512, 512), (128, 512, 256), (256, 256, 128) })
+        {
+            yield return ($"b{res}.conv0", cin, cout, res, 2);
+            yield return ($"b{res}.conv1", cout, cout, res, 1);
+        }
+        yield return ("sr256.conv0", 32, 256, 256, 2);
+        yield return ("sr256.conv1", 256, 256, 256, 1);
+        yield return ("sr512.conv0", 256, 128, 512, 2);
+        yield return ("sr512.conv1", 128, 128, 512, 1);
+    }
+
+    public static void Run(string[] args)
+    {
+        var backend = DeviceSelector.Create(BenchArgs.Option(args, "--device"));
+        var batches = (BenchArgs.Option(args, "--batches") ?? "1,4").Split(',').Select(int.Parse).ToArray();
+        int runs = int.Parse(BenchArgs.Option(args, "--runs") ?? "3");
+        string filter = BenchArgs.Option(args, "--filter") ?? "";
+        var torch = LoadTorch(BenchArgs.Option(args, "--torch"));
+        bool cpuTime = args.Contains("--cpu-time");
+        double Time(Action a)
+        {
+            if (!cpuTime) return BenchTimer.Time(a);
+            var p = System.Diagnostics.Process.GetCurrentProcess();
+            var t0 = p.TotalProcessorTime;
+            a();
+            p.Refresh();
+            return (p.TotalProcessorTime - t0).TotalSeconds;
+        }
+        Console.WriteLine($"modulated-conv bench on {backend.Name}; best of {runs} ({(cpuTime ? "process CPU time" : "wall time")}); fwd+bwd = gradients of x, weight, styles" +
+            (torch.Count > 0 ? "; ratio = engine / PyTorch (same machine, tools/modconv/torch_modconv_bench.py)" : ""));
+        Console.WriteLine($"{"layer",-12} {"n",2} {"shape",-18} {"GFLOP",7} | {"fwd ms",8} {"GFLOP/s",7} {"sub-px",8} {"torch",8} {"ratio",5} | {"f+b ms",8} {"sub-px",8} {"torch",8} {"ratio",5}");
+        foreach (int batch in batches)
+            foreach (var s in Shapes().Where(s => s.Name.Contains(filter)))
+            {
+                using var scope = TensorScope.Begin();
+                int h = s.Res / s.Up;
+                var rng = new Random(1);
+                var x = Tensor.Randn(backend, rng, [batch, s.In, h, h]);
+                var w = Tensor.Randn(backend, rng, [s.Out, s.In, 3, 3]);
+                var st = Tensor.Randn(backend, rng, [batch, s.In]);
+                var bias = Tensor.Randn(backend, rng, [s.Out]);
+                var gy = Tensor.Randn(backend, rng, [batch, s.Out, s.Res, s.Res]);
+                double gflop = 2.0 * batch * s.Out * s.In * 9 * h * h / 1e9;
+                var paths = s.Up == 2 ? new[] { UpConvPath.SubPixel, UpConvPath.Transposed } : [UpConvPath.Transposed];
+                var fwd = paths.ToDictionary(p => p, _ => double.MaxValue);
+                var fb = paths.ToDictionary(p => p, _ => double.MaxValue);
+                for (int i = 0; i <= runs; i++)   // run 0 warms up
+                    foreach (var p in paths)
+                        using (ModulatedConv2d.UsePath(p))
+                        {
+                            double tf = Time(() => Forward(x, w, st, bias, s.Up, grad: false, gy));
+                            double tb = Time(() => Forward(x, w, st, bias, s.Up, grad: true, gy));
+                            if (i > 0) { fwd[p] = Math.Min(fwd[p], tf * 1e3); fb[p] = Math.Min(fb[p], tb * 1e3); }
+                        }
+                torch.TryGetValue((s.Name, batch), out var t);
+                double f = fwd[UpConvPath.Transposed], b = fb[UpConvPath.Transposed];
+                string Sub(Dictionary<UpConvPath, double> d) => d.TryGetValue(UpConvPath.SubPixel, out var v) ? $"{v,8:F1}" : $"{"",8}";
+                string Torch(double v) => t.Fwd > 0 ? $"{v,8:F1}" : $"{"",8}";
+                string Ratio(double mine, double theirs) => theirs > 0 ? $"{mine / theirs,5:F2}" : $"{"",5}";
+                Console.WriteLine($"{s.Name,-12} {batch,2} {$"{s.In}→{s.Out} @{s.Res} up{s.Up}",-18} {gflop,7:F2} | {f,8:F1} {gflop / (f / 1e3),7:F1} {Sub(fwd)} {Torch(t.Fwd)} {Ratio(f, t.Fwd)} | " +
+                    $"{b,8:F1} {Sub(fb)} {Torch(t.FwdBwd)} {Ratio(b, t.FwdBwd)}");
+            }
+    }
+
+    /// <summary>One demodulated modulated conv (the synthesis layer's call); with grad, also the backward to x, w, styles.</summary>
+    static void Forward(Tensor x, Tensor w, Tensor st, Tensor bias, int up, bool grad, Tensor gy)
+    {
+        using var scope = TensorScope.Begin();
+        if (!grad)
+        {
+            using var _ = GradMode.NoGrad();
+            ModulatedConv2d.Forward(x, w, st, demodulate: true, up, bias, 1.41421356f);
+            x.Backend.Synchronize();
+            return;
+        }
+        var xr = x.Detach(); xr.RequiresGrad = true;
+        var wr = w.Detach(); wr.RequiresGrad = true;
+        var sr = st.Detach(); sr.RequiresGrad = true;
+        ModulatedConv2d.Forward(xr, wr, sr, demodulate: true, up, bias, 1.41421356f).Backward(gy);
+        x.Backend.Synchronize();
+    }
+
+    static Dictionary<(string, int), (double Fwd, double FwdBwd)> LoadTorch(string? path)
+    {
+        var d = new Dictionary<(string, int), (double, double)>();
+        if (path == null) return d;
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        foreach (var r in doc.RootElement.GetProperty("rows").EnumerateArray())
+            d[(r.GetProperty("name").GetString()!, r.GetProperty("batch").GetInt32())] = (r.GetProperty("fwd_ms").GetDouble(), r.GetProperty("fwd_bwd_ms").GetDouble());
+        return d;
+    }
+}
