@@ -12,6 +12,7 @@ public static class Program
         ("modconv", "Modulated conv at every EG3D shape (up and plain, fwd and fwd+bwd), both up-conv paths, vs. PyTorch. Options: --batches 1,4, --runs <n>, --filter <text>, --torch <json>", ModConvBench.Run),
         ("converter", "Synthetic ffhq512 snapshot → safetensors: wall time and peak RSS vs. targets. Options: --dir <folder>, --divisor <n>, --keep", ConverterBench.Run),
         ("generator", "EG3D ffhq512-128 (random weights) end-to-end ms/image at batch 1 and 4. Options: --device <name>, --runs <n>, --batches 1,4", GeneratorBench.Run),
+        ("metrics", "Metric networks (ArcFace, LPIPS-alex/vgg, DISTS; random weights): ms/image and GFLOP/s at batch 1 and 8, plus PSNR/SSIM. Options: --device <name>, --size <side>, --batches 1,8, --runs <n>", MetricsBench.Run),
         ("training", "Personalization step (LoRA r=1 + decoder, MSE + LPIPS) on the ffhq512-128 config: ms/step at batch 1 and 4. Options: --device <name>, --steps <n>, --batches 1,4", TrainingBench.Run),
         ("projection", "Projection step (W + noise maps, LPIPS-VGG-256) on the ffhq512-128 config: ms per step per image at batch 1 and 4, memory. Options: --device <name>, --steps <n>, --batches 1,4", ProjectionBench.Run),
     ];
