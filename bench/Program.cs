@@ -11,6 +11,7 @@ public static class Program
         ("kernels", "CPU kernel table (GEMM, conv, streaming) vs. measured machine peaks. Options: --json <path>, --quick, --filter <text>", KernelBench.Run),
         ("converter", "Synthetic ffhq512 snapshot → safetensors: wall time and peak RSS vs. targets. Options: --dir <folder>, --divisor <n>, --keep", ConverterBench.Run),
         ("generator", "EG3D ffhq512-128 (random weights) end-to-end ms/image at batch 1 and 4. Options: --device <name>, --runs <n>, --batches 1,4", GeneratorBench.Run),
+        ("render", "Render stage alone (ffhq512-128, 128² × (48+48) samples): fused kernels vs composed path, ms and points/s. Options: --devices cpu,ilgpu-cpu,cuda, --runs <n>, --batch <n>, --grad", RenderBench.Run),
         ("training", "Personalization step (LoRA r=1 + decoder, MSE + LPIPS) on the ffhq512-128 config: ms/step at batch 1 and 4. Options: --device <name>, --steps <n>, --batches 1,4", TrainingBench.Run),
     ];
 
