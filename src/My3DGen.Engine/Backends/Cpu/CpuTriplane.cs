@@ -16,6 +16,8 @@ internal static class CpuTriplane
     /// <summary>Points per backward chunk (bounds the row buffer to ~59 MB).</summary>
     const int BackwardChunk = 1 << 16;
 
+    static readonly float[] ZeroBias = new float[Hd];
+
     /// <summary>Points per forward block (features, hidden and outputs of a block stay in L2).</summary>
     const int ForwardBlock = 256;
 
@@ -105,15 +107,64 @@ internal static class CpuTriplane
             var q = p;
             q.ChunkStart = start;
             q.ChunkCount = Math.Min(chunk, p.Points - start);
-            CpuParallel.For(q.ChunkCount, 256, (s, e) =>
+            int blocks = (q.ChunkCount + ForwardBlock - 1) / ForwardBlock;
+            CpuParallel.For(blocks, 1, (b0, b1) =>
             {
-                var pl = new ArrayBuffer(planes); var dc = new ArrayBuffer(dec); var ry = new ArrayBuffer(rays);
-                var dp = new ArrayBuffer(depths); var g = new ArrayBuffer(gOut); var rw = new ArrayBuffer(rows);
-                for (long i = s; i < e; i++) TriplaneCore.Backward(pl, dc, ry, dp, g, rw, (int)i * TriplaneLayout.RowSize, q, q.ChunkStart + (int)i);
+                var a = new float[ForwardBlock * Hd];
+                var o = new float[ForwardBlock * O];
+                for (long blk = b0; blk < b1; blk++)
+                {
+                    int first = (int)blk * ForwardBlock;
+                    BackwardRows(q, planes, dec, rays, depths, gOut, rows, first, Math.Min(ForwardBlock, q.ChunkCount - first), a, o);
+                }
             });
             DecoderGradients(rows, q.ChunkCount, gDec);
             ScatterPlanes(q, rays, depths, rows, gPlanes);
         }
+    }
+
+    /// <summary>Rows (see <see cref="TriplaneLayout"/>) of chunk points first..first+count: the forward is recomputed and the
+    /// backward through both layers runs as GEMMs (GH = GO·W2, GF = GA·W1/3).</summary>
+    static void BackwardRows(in TriplaneParams p, float[] planes, float[] dec, float[] rays, float[] depths, float[] gOut, float[] rows,
+        int first, int count, float[] a, float[] o)
+    {
+        const int R = TriplaneLayout.RowSize;
+        int r0 = first * R;
+        for (int i = 0; i < count; i++) GatherFeatures(p, planes, rays, depths, p.ChunkStart + first + i, rows.AsSpan(r0 + i * R + TriplaneLayout.RowF, C));
+        SimdGemm.GemmBatched(false, true, count, Hd, C, 1f, rows.AsSpan(r0 + TriplaneLayout.RowF), R, 0, dec.AsSpan(TriplaneLayout.W1), C, 0,
+            0f, a, Hd, 0, 1, parallel: false);
+        var b1 = dec.AsSpan(TriplaneLayout.B1, Hd);
+        for (int i = 0; i < count; i++)
+        {
+            var ai = a.AsSpan(i * Hd, Hd);
+            for (int j = 0; j < Hd; j++) ai[j] += b1[j];
+            var h = rows.AsSpan(r0 + i * R + TriplaneLayout.RowH, Hd);
+            ai.CopyTo(h);
+            BiasSoftplus(h, ZeroBias);
+        }
+        SimdGemm.GemmBatched(false, true, count, O, Hd, 1f, rows.AsSpan(r0 + TriplaneLayout.RowH), R, 0, dec.AsSpan(TriplaneLayout.W2), Hd, 0,
+            0f, o, O, 0, 1, parallel: false);
+        for (int i = 0; i < count; i++)
+        {
+            int q = p.ChunkStart + first + i;
+            var go = rows.AsSpan(r0 + i * R + TriplaneLayout.RowGo, O);
+            go[0] = gOut[q * O];
+            for (int k = 1; k < O; k++)
+            {
+                float sg = TriplaneCore.Sigmoid(o[i * O + k] + dec[TriplaneLayout.B2 + k]);
+                go[k] = gOut[q * O + k] * (1f + 2f * 0.001f) * sg * (1f - sg);
+            }
+        }
+        // GA = (GO·W2) ⊙ softplus'(A), written into the rows; GF = GA·W1 / 3.
+        SimdGemm.GemmBatched(false, false, count, Hd, O, 1f, rows.AsSpan(r0 + TriplaneLayout.RowGo), R, 0, dec.AsSpan(TriplaneLayout.W2), Hd, 0,
+            0f, rows.AsSpan(r0 + TriplaneLayout.RowGa), R, 0, 1, parallel: false);
+        for (int i = 0; i < count; i++)
+        {
+            var ga = rows.AsSpan(r0 + i * R + TriplaneLayout.RowGa, Hd);
+            for (int j = 0; j < Hd; j++) ga[j] *= TriplaneCore.SoftplusGrad(a[i * Hd + j]);
+        }
+        SimdGemm.GemmBatched(false, false, count, C, Hd, 1f / 3f, rows.AsSpan(r0 + TriplaneLayout.RowGa), R, 0, dec.AsSpan(TriplaneLayout.W1), C, 0,
+            0f, rows.AsSpan(r0 + TriplaneLayout.RowGf), R, 0, 1, parallel: false);
     }
 
     /// <summary>gW2 += GOᵀ·H, gb2 += Σ GO, gW1 += GAᵀ·F, gb1 += Σ GA over the chunk's rows.</summary>
