@@ -18,6 +18,7 @@ internal static class CliApp
         foreach (var c in new[] { DemoCommand.Create(session), PersonalizeCommand.Create(session), DevicesCommand.Create(session),
                      ConvertCommand.Create(session), InspectCommand.Create(session), RenderCommand.Create(session), ShapeCommand.Create(session),
                      ProjectCommand.Create(session), MetricsCommand.Create(session) })
+                     ConvertCommand.Create(session), InspectCommand.Create(session), RenderCommand.Create(session), ShapeCommand.Create(session), PrepareCommand.Create(session) })
             root.Subcommands.Add(c);
         HelpWithExamples.Install(root, session.Examples);
         var parse = root.Parse(args);
