@@ -16,7 +16,8 @@ internal static class CliApp
         var root = new RootCommand("my3dgen: 3D-aware personalized face generation (EG3D + LoRA) in pure C#");
         foreach (var o in new Option[] { session.QuietOption, session.VerboseOption, session.JsonOption }) root.Options.Add(o);
         foreach (var c in new[] { DemoCommand.Create(session), PersonalizeCommand.Create(session), DevicesCommand.Create(session),
-                     ConvertCommand.Create(session), InspectCommand.Create(session), RenderCommand.Create(session), ShapeCommand.Create(session) })
+                     ConvertCommand.Create(session), InspectCommand.Create(session), RenderCommand.Create(session), ShapeCommand.Create(session),
+                     InterpolateCommand.Create(session), SynthesizeCommand.Create(session), FitDirectionCommand.Create(session), EditCommand.Create(session) })
             root.Subcommands.Add(c);
         HelpWithExamples.Install(root, session.Examples);
         var parse = root.Parse(args);
