@@ -63,6 +63,14 @@ public class TaskCommandTests
         Assert.That(run.Code, Is.Zero, run.ToString());
         Assert.That(run.Stdout, Does.Contain("cos(n_par, n) =").And.Contain("normalised to 1"));
         Assert.That(File.ReadAllLines(Path.Combine(dir, "edit", "edit.csv")), Has.Length.EqualTo(3));
+
+        // Any latent plugs in (here the synthesized one; later an inversion's pivot): θ = 0 writes it back unchanged.
+        run = CliRunner.Run("edit", "-m", TestWorld.Model, "--data", TestWorld.Dataset, "--ws", Path.Combine(dir, "synth", "latents.npy"),
+            "--direction", Path.Combine(dir, "n.npy"), "--thetas=0", "--yaw", "0", "--device", "cpu", "-o", Path.Combine(dir, "edit-ws"));
+        Assert.That(run.Code, Is.Zero, run.ToString());
+        var edited = NpyFile.Read(Path.Combine(dir, "edit-ws", "latents.npy")).Data;
+        var synthesized = NpyFile.Read(Path.Combine(dir, "synth", "latents.npy")).Data;
+        Assert.That(edited.Zip(synthesized, (a, b) => Math.Abs(a - b)).Max(), Is.LessThanOrEqualTo(1e-5));
     }
 
     [Test]
@@ -82,5 +90,9 @@ public class TaskCommandTests
         run = CliRunner.Run("edit", "-m", TestWorld.Model, "--data", TestWorld.Dataset, "--start", "0", "--direction", Path.Combine(dir, "bad.npy"), "--policy", "wrap", "-o", Path.Combine(dir, "c"));
         Assert.That(run.Code, Is.EqualTo(2), run.ToString());
         Assert.That(run.Stderr, Does.Contain("--policy"));
+
+        run = CliRunner.Run("edit", "-m", TestWorld.Model, "--data", TestWorld.Dataset, "--direction", Path.Combine(dir, "bad.npy"), "-o", Path.Combine(dir, "d"));
+        Assert.That(run.Code, Is.EqualTo(2), run.ToString());
+        Assert.That(run.Stderr, Does.Contain("--start").And.Contain("--ws"));
     }
 }
