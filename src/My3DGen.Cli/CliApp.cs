@@ -19,6 +19,7 @@ internal static class CliApp
                      ConvertCommand.Create(session), InspectCommand.Create(session), RenderCommand.Create(session), ShapeCommand.Create(session),
                      ProjectCommand.Create(session), MetricsCommand.Create(session) })
                      ConvertCommand.Create(session), InspectCommand.Create(session), RenderCommand.Create(session), ShapeCommand.Create(session), PrepareCommand.Create(session) })
+                     InterpolateCommand.Create(session), SynthesizeCommand.Create(session), FitDirectionCommand.Create(session), EditCommand.Create(session) })
             root.Subcommands.Add(c);
         HelpWithExamples.Install(root, session.Examples);
         var parse = root.Parse(args);

@@ -1,0 +1,98 @@
+// The task verbs end to end on the CLI test person (tiny model, 4 photos): fit-direction reports its validation
+// accuracy and writes a unit [1,512] direction, interpolate / synthesize / edit write their grids, and bad inputs (an
+// unknown anchor, a direction of the wrong shape, a bad policy) are one-line errors with exit codes 1 / 2.
+using System.Text.Json;
+using My3DGen.Engine.IO;
+
+namespace My3DGen.Cli.Tests;
+
+[Category("Slow")]
+public class TaskCommandTests
+{
+    [Test]
+    public void EachTaskVerbHasHelpWithExamples()
+    {
+        foreach (var verb in new[] { "interpolate", "synthesize", "fit-direction", "edit" })
+        {
+            var help = CliRunner.Run(verb, "--help");
+            Assert.That(help.Code, Is.Zero, verb);
+            Assert.That(help.Stdout, Does.Contain("Examples:").And.Contain($"my3dgen {verb}").And.Contain("--json"), verb);
+        }
+    }
+
+    [Test]
+    public void FitDirectionSeparatesSyntheticScores()
+    {
+        var dir = TestWorld.CaseDir();
+        var rng = new Random(1);
+        var ws = Enumerable.Range(0, 400 * 512).Select(i => (float)((rng.NextDouble() * 2 - 1) * (i % 512 < 2 ? 1 : 0.05))).ToArray();   // signal in w0, w1
+        var scores = Enumerable.Range(0, 400).Select(i => ws[i * 512] - ws[i * 512 + 1]).ToArray();   // the truth: (e0 − e1)/√2
+        NpyFile.Write(Path.Combine(dir, "ws.npy"), [400, 512], ws);
+        NpyFile.Write(Path.Combine(dir, "scores.npy"), [400], scores);
+        var run = CliRunner.Run("fit-direction", "--latents", Path.Combine(dir, "ws.npy"), "--scores", Path.Combine(dir, "scores.npy"),
+            "--ratio", "0.1", "-o", Path.Combine(dir, "n.npy"), "--json");
+        Assert.That(run.Code, Is.Zero, run.ToString());
+        using var json = JsonDocument.Parse(run.Stdout);
+        double acc = json.RootElement.GetProperty("validationAccuracy").GetDouble();
+        var n = NpyFile.Read(Path.Combine(dir, "n.npy"));
+        TestContext.Out.WriteLine($"fit-direction, 400 latents, ratio 0.1: validation accuracy {acc:P1}, n·truth = {(n.Data[0] - n.Data[1]) / Math.Sqrt(2):F3}");
+        Assert.That(n.Shape, Is.EqualTo(new[] { 1, 512 }));
+        Assert.That(acc, Is.GreaterThanOrEqualTo(0.9));
+        Assert.That(n.Data[0], Is.GreaterThan(0.2));
+        Assert.That(n.Data[1], Is.LessThan(-0.2));
+    }
+
+    [Test]
+    public void InterpolateSynthesizeAndEditWriteTheirGrids()
+    {
+        var dir = TestWorld.CaseDir();
+        var run = CliRunner.Run("interpolate", "-m", TestWorld.Model, "--data", TestWorld.Dataset, "--from", "img0", "--to", "3", "--steps", "2", "--views", "1",
+            "--device", "cpu", "-o", Path.Combine(dir, "morph"));
+        Assert.That(run.Code, Is.Zero, run.ToString());
+        Assert.That(File.Exists(Path.Combine(dir, "morph", "interpolation_grid.png")) && File.Exists(Path.Combine(dir, "morph", "interpolation.gif")));
+
+        run = CliRunner.Run("synthesize", "-m", TestWorld.Model, "--adapter", TestWorld.Adapter, "--data", TestWorld.Dataset, "-n", "1", "--yaw", "0",
+            "--device", "cpu", "-o", Path.Combine(dir, "synth"));
+        Assert.That(run.Code, Is.Zero, run.ToString());
+        Assert.That(NpyFile.Read(Path.Combine(dir, "synth", "latents.npy")).Shape, Is.EqualTo(new[] { 1, 14, 512 }));
+
+        var n = Enumerable.Range(0, 512).Select(i => i % 2 == 0 ? 1f : -1f).ToArray();
+        NpyFile.Write(Path.Combine(dir, "n.npy"), [1, 512], n);
+        run = CliRunner.Run("edit", "-m", TestWorld.Model, "--data", TestWorld.Dataset, "--start", "img1.png", "--direction", Path.Combine(dir, "n.npy"),
+            "--thetas=-1,0", "--policy", "project", "--yaw", "0", "--device", "cpu", "-o", Path.Combine(dir, "edit"));
+        Assert.That(run.Code, Is.Zero, run.ToString());
+        Assert.That(run.Stdout, Does.Contain("cos(n_par, n) =").And.Contain("normalised to 1"));
+        Assert.That(File.ReadAllLines(Path.Combine(dir, "edit", "edit.csv")), Has.Length.EqualTo(3));
+
+        // Any latent plugs in (here the synthesized one; later an inversion's pivot): θ = 0 writes it back unchanged.
+        run = CliRunner.Run("edit", "-m", TestWorld.Model, "--data", TestWorld.Dataset, "--ws", Path.Combine(dir, "synth", "latents.npy"),
+            "--direction", Path.Combine(dir, "n.npy"), "--thetas=0", "--yaw", "0", "--device", "cpu", "-o", Path.Combine(dir, "edit-ws"));
+        Assert.That(run.Code, Is.Zero, run.ToString());
+        var edited = NpyFile.Read(Path.Combine(dir, "edit-ws", "latents.npy")).Data;
+        var synthesized = NpyFile.Read(Path.Combine(dir, "synth", "latents.npy")).Data;
+        Assert.That(edited.Zip(synthesized, (a, b) => Math.Abs(a - b)).Max(), Is.LessThanOrEqualTo(1e-5));
+    }
+
+    [Test]
+    public void BadTaskInputsAreOneLineErrors()
+    {
+        var dir = TestWorld.CaseDir();
+        var run = CliRunner.Run("interpolate", "-m", TestWorld.Model, "--data", TestWorld.Dataset, "--from", "nobody", "--to", "1", "-o", Path.Combine(dir, "a"));
+        Assert.That(run.Code, Is.EqualTo(1), run.ToString());
+        Assert.That(run.StderrLines, Has.Length.EqualTo(1));
+        Assert.That(run.Stderr, Does.Contain("nobody").And.Contain("img0.png"));
+
+        NpyFile.Write(Path.Combine(dir, "bad.npy"), [2, 512], new float[1024]);
+        run = CliRunner.Run("edit", "-m", TestWorld.Model, "--data", TestWorld.Dataset, "--start", "0", "--direction", Path.Combine(dir, "bad.npy"), "-o", Path.Combine(dir, "b"));
+        Assert.That(run.Code, Is.EqualTo(1), run.ToString());
+        Assert.That(run.Stderr, Does.Contain("bad.npy").And.Contain("[1,512]"));
+
+        run = CliRunner.Run("edit", "-m", TestWorld.Model, "--data", TestWorld.Dataset, "--start", "0", "--direction", Path.Combine(dir, "bad.npy"), "--policy", "wrap", "-o", Path.Combine(dir, "c"));
+        Assert.That(run.Code, Is.EqualTo(2), run.ToString());
+        Assert.That(run.Stderr, Does.Contain("--policy"));
+
+        run = CliRunner.Run("edit", "-m", TestWorld.Model, "--data", TestWorld.Dataset, "--direction", Path.Combine(dir, "bad.npy"), "-o", Path.Combine(dir, "d"));
+        Assert.That(run.Code, Is.EqualTo(2), run.ToString());
+        Assert.That(run.Stderr, Does.Contain("--start").And.Contain("--ws"));
+    }
+}
