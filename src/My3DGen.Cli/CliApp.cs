@@ -17,8 +17,7 @@ internal static class CliApp
         foreach (var o in new Option[] { session.QuietOption, session.VerboseOption, session.JsonOption }) root.Options.Add(o);
         foreach (var c in new[] { DemoCommand.Create(session), PersonalizeCommand.Create(session), DevicesCommand.Create(session),
                      ConvertCommand.Create(session), InspectCommand.Create(session), RenderCommand.Create(session), ShapeCommand.Create(session),
-                     ProjectCommand.Create(session), MetricsCommand.Create(session) })
-                     ConvertCommand.Create(session), InspectCommand.Create(session), RenderCommand.Create(session), ShapeCommand.Create(session), PrepareCommand.Create(session) })
+                     PrepareCommand.Create(session), ProjectCommand.Create(session), MetricsCommand.Create(session),
                      InterpolateCommand.Create(session), SynthesizeCommand.Create(session), FitDirectionCommand.Create(session), EditCommand.Create(session) })
             root.Subcommands.Add(c);
         HelpWithExamples.Install(root, session.Examples);
