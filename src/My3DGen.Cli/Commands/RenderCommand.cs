@@ -66,7 +66,8 @@ internal static class RenderCommand
                 Latents = ws != null ? LatentSources.FromWsFile(g, ws) : z != null ? LatentSources.FromZFile(g, z, mapping) : LatentSources.FromSeeds(g, seedList, mapping),
                 Views = cams != null ? RenderViews.FromCameraFile(cams) : RenderViews.FromYawPitch(g, yaws, pitches),
                 OutputDirectory = outDir, OrbitFrames = frames, Deterministic = p.GetValue(deterministic), TensorDumpPath = p.GetValue(saveTensors),
-                SheetTitle = ws != null ? $"{Path.GetFileName(p.GetValue(model)!)}, latents from {Path.GetFileName(ws)}" : $"{Path.GetFileName(p.GetValue(model)!)}, ψ = {mapping.Psi:0.##}",
+                SheetTitle = (lora != null ? $"{Path.GetFileName(modelPath)} + {Path.GetFileName(lora)}" : Path.GetFileName(modelPath))
+                    + (ws != null ? $", latents from {Path.GetFileName(ws)}" : $", ψ = {mapping.Psi:0.##}"),
             };
             o.Line($"rendering {request.Latents.Count} latent(s) × {request.Views.Count} view(s) on {g.Backend.Name}");
             var result = ProgressDisplay.Run(o, d => RenderService.Render(g, request, new ProgressDisplay.Sync<RenderProgress>(r =>
