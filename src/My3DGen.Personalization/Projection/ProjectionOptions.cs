@@ -94,7 +94,7 @@ public sealed record ProjectionOptions
         if (!Enum.IsDefined(CondCamera)) throw new InvalidOptionException("--cond-camera", $"unknown camera {CondCamera}");
     }
 
-    /// <summary>A one-line description for reports ("W, 500 steps, lr 0.01, ...").</summary>
+    /// <summary>A one-line ASCII description for reports and grid titles ("W, 500 steps, lr 0.01, ...").</summary>
     public string Describe() =>
-        FormattableString.Invariant($"{(Space == LatentSpace.W ? "W" : "W+")}, {Steps} steps, lr {LearningRate:G4}, w-noise {WNoiseFactor:G3}, noise {NoiseMaps.ToString().ToLowerInvariant()}, w̄ from {WAvgSamples} z ({CondCamera.ToString().ToLowerInvariant()} camera), seed {Seed}{(LossResolution != DefaultLossResolution ? $", LPIPS at ≤{LossResolution}²" : "")}");
+        FormattableString.Invariant($"{(Space == LatentSpace.W ? "W" : "W+")}, {Steps} steps, lr {LearningRate:G4}, w-noise {WNoiseFactor:G3}, noise {NoiseMaps.ToString().ToLowerInvariant()}, w-avg from {WAvgSamples} z ({CondCamera.ToString().ToLowerInvariant()} camera), seed {Seed}{(LossResolution != DefaultLossResolution ? $", LPIPS at <={LossResolution}px" : "")}");
 }

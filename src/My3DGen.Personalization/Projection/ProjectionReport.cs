@@ -32,7 +32,7 @@ public static class ProjectionReport
             images.Add(ToImage(r.Projection, resolution));
             images.Add(ToImage(diff, resolution));
         }
-        var rows = results.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Name}\nLPIPS {r.Lpips:F3}\nPSNR {r.Psnr:F1} dB")).ToList();
+        var rows = results.Select(r => string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileNameWithoutExtension(r.Name)}\nLPIPS {r.Lpips:F3}\nPSNR {r.Psnr:F1} dB")).ToList();
         string title = $"Projection ({options.Describe()})" + (randomWeights ? " - " + RandomWeightsNote : "");
         LabelledGrid.Save(path, images, title, rows, ["target photo", "projection", "|projection - target|\n(white = 1 on [-1,1])"],
             cellSize: Math.Min(cellSize, resolution));

@@ -45,7 +45,7 @@ public class ProjectorGradientTests
         }
         Eval(w0, true, out var grad);
         double norm = Math.Sqrt(grad!.Sum(v => (double)v * v));
-        var d = grad.Select(v => (float)(v / norm)).ToArray();
+        var d = grad!.Select(v => (float)(v / norm)).ToArray();
         const float h = 1e-2f;
         float Shift(float s) => Eval(w0.Select((v, i) => v + s * d[i]).ToArray(), false, out _);
         double fd = (Shift(h) - Shift(-h)) / (2.0 * h);
