@@ -14,7 +14,8 @@ public class BehaviourTests
         var root = CliRunner.Run("--help");
         Assert.That(root.Code, Is.Zero);
         Assert.That(root.Stdout, Does.Contain("Exit codes:").And.Contain("130").And.Contain("70").And.Contain("usage error"));
-        foreach (var verb in new[] { "render", "shape", "personalize", "project", "convert", "inspect", "devices", "demo" })
+        foreach (var verb in new[] { "render", "shape", "personalize", "project", "convert", "inspect", "devices", "demo", "metrics", "prepare",
+                                     "interpolate", "synthesize", "fit-direction", "edit" })
         {
             var help = CliRunner.Run(verb, "--help");
             Assert.That(help.Code, Is.Zero, verb);

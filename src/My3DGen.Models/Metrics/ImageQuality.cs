@@ -33,8 +33,8 @@ public static class ImageQuality
         for (int i = 0; i < g.Length; i++) g[i] /= gs;
         const double c1 = 0.01 * 0.01, c2 = 0.03 * 0.03;
         int w = a.Width, h = a.Height, ow = w - 2 * r, oh = h - 2 * r;
-        double total = 0;
-        for (int c = 0; c < 3; c++)
+        var perChannel = new double[3];
+        Parallel.For(0, 3, c =>
         {
             var x = Channel(a, c); var y = Channel(b, c);
             var mx = Filter(x, w, h, g); var my = Filter(y, w, h, g);
@@ -46,9 +46,9 @@ public static class ImageQuality
                 double vx = xx[i] - ux * ux, vy = yy[i] - uy * uy, vxy = xy[i] - ux * uy;
                 s += (2 * ux * uy + c1) * (2 * vxy + c2) / ((ux * ux + uy * uy + c1) * (vx + vy + c2));
             }
-            total += s / ((double)ow * oh);
-        }
-        return total / 3;
+            perChannel[c] = s / ((double)ow * oh);
+        });
+        return (perChannel[0] + perChannel[1] + perChannel[2]) / 3;
     }
 
     static double[] Channel(RgbImage img, int c)

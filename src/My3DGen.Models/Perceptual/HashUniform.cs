@@ -19,7 +19,11 @@ internal static class HashUniform
     public static float[] Fill(uint seed, int count, double lo, double hi)
     {
         var v = new float[count];
-        for (int i = 0; i < count; i++) v[i] = (float)(lo + (hi - lo) * Unit(seed, (uint)i));
+        const int chunk = 1 << 18;   // large tensors (ArcFace's 12.8 M-value linear, VGG convs) fill in parallel chunks
+        Parallel.For(0, (count + chunk - 1) / chunk, k =>
+        {
+            for (int i = k * chunk, end = Math.Min(count, i + chunk); i < end; i++) v[i] = (float)(lo + (hi - lo) * Unit(seed, (uint)i));
+        });
         return v;
     }
 }
