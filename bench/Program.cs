@@ -12,6 +12,7 @@ public static class Program
         ("converter", "Synthetic ffhq512 snapshot → safetensors: wall time and peak RSS vs. targets. Options: --dir <folder>, --divisor <n>, --keep", ConverterBench.Run),
         ("generator", "EG3D ffhq512-128 (random weights) end-to-end ms/image at batch 1 and 4. Options: --device <name>, --runs <n>, --batches 1,4", GeneratorBench.Run),
         ("training", "Personalization step (LoRA r=1 + decoder, MSE + LPIPS) on the ffhq512-128 config: ms/step at batch 1 and 4. Options: --device <name>, --steps <n>, --batches 1,4", TrainingBench.Run),
+        ("faces", "prepare's face analysis (detect, landmarks, align, pose) on the CPU: photos/s at 512² and 2048², per stage. Options: --photo <path>", FacesBench.Run),
     ];
 
     public static int Main(string[] args)
