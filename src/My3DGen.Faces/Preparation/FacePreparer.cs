@@ -40,7 +40,7 @@ public sealed class FacePreparer
     {
         var faces = _detector.Detect(photo);
         if (faces.Count == 0)
-            return new FaceAnalysis { Width = photo.Width, Height = photo.Height, Reason = $"no face found (detector score ≥ {Options.MinScore:0.##})" };
+            return new FaceAnalysis { Width = photo.Width, Height = photo.Height, Reason = $"no face found (detector score >= {Options.MinScore:0.##})" };
         var face = faces.OrderByDescending(f => f.Area).First();
         var others = faces.Where(f => f != face).ToList();
         var mesh = _mesh.Estimate(photo, face);
@@ -54,9 +54,9 @@ public sealed class FacePreparer
         string? reason =
             others.Count > 0 && Options.RejectMultipleFaces ? $"{faces.Count} faces found (one face per photo wanted)" :
             mesh.Confidence < Options.MinMeshConfidence ? $"landmarks unsure (face confidence {mesh.Confidence:0.00} < {Options.MinMeshConfidence:0.##})" :
-            eyes < Options.MinEyeDistance ? $"face too small (eyes {eyes:0} px apart, need ≥ {Options.MinEyeDistance:0})" :
-            Math.Abs(yaw) > Options.MaxYaw ? $"pose outside range (yaw {yaw:+0;-0}°, limit ±{Options.MaxYaw:0}°)" :
-            Math.Abs(pitch) > Options.MaxPitch ? $"pose outside range (pitch {pitch:+0;-0}°, limit ±{Options.MaxPitch:0}°)" :
+            eyes < Options.MinEyeDistance ? $"face too small (eyes {eyes:0} px apart, need >= {Options.MinEyeDistance:0})" :
+            Math.Abs(yaw) > Options.MaxYaw ? $"pose outside range (yaw {yaw:+0;-0} deg, limit +-{Options.MaxYaw:0} deg)" :
+            Math.Abs(pitch) > Options.MaxPitch ? $"pose outside range (pitch {pitch:+0;-0} deg, limit +-{Options.MaxPitch:0} deg)" :
             sharp < Options.MinSharpness ? $"too blurry (sharpness {sharp:0.0} < {Options.MinSharpness:0})" : null;
         return new FaceAnalysis
         {
