@@ -72,7 +72,7 @@ public static class GpuCheck
         var cl = IlgpuBackend.TryCreate(BackendKind.OpenCL);
         if (cl != null) return (cl, $"GPU: {cl.Name} (no CUDA: {why})");
         var cpu = IlgpuBackend.TryCreate(BackendKind.IlgpuCpu) ?? throw new InvalidOperationException("the ILGPU CPU accelerator could not be created");
-        return (cpu, $"no GPU: CUDA {why}; OpenCL {IlgpuBackend.LastCreateError ?? "none found"}. Kernels ran on the ILGPU CPU accelerator, timings on the managed CPU backend.");
+        return (cpu, $"no GPU: {why}; {IlgpuBackend.LastCreateError ?? "OpenCL: none found"}. Kernels ran on the ILGPU CPU accelerator, timings on the managed CPU backend.");
     }
 
     static double? PeakOf(IlgpuBackend device) =>

@@ -87,7 +87,7 @@ public sealed partial class IlgpuBackend : IBackend
                 BackendKind.Cuda => context.GetCudaDevices().Count > 0 ? context.CreateCudaAccelerator(0) : null,
                 _ => context.GetCLDevices().Count > 0 ? context.CreateCLAccelerator(0) : null,
             };
-            if (acc == null) { context.Dispose(); LastCreateError = $"no {kind} device found"; return null; }
+            if (acc == null) { context.Dispose(); LastCreateError = $"{kind}: {NoneFoundReason(kind)}"; return null; }
             return new IlgpuBackend(context, acc, kind);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException

@@ -31,7 +31,7 @@ public sealed partial class IlgpuBackend
         {
             using var context = kind == BackendKind.Cuda ? Context.Create(b => b.Cuda()) : Context.Create(b => b.OpenCL());
             var device = context.Devices.FirstOrDefault(d => d.AcceleratorType != AcceleratorType.CPU);
-            if (device == null) return new IlgpuProbe(kind, false, null, new Dictionary<string, string>(), "none found");
+            if (device == null) return new IlgpuProbe(kind, false, null, new Dictionary<string, string>(), NoneFoundReason(kind));
             var details = new Dictionary<string, string>
             {
                 ["memory"] = $"{device.MemorySize / (1L << 20)} MiB",
@@ -55,6 +55,17 @@ public sealed partial class IlgpuBackend
         {
             return new IlgpuProbe(kind, false, null, new Dictionary<string, string>(), $"{e.GetType().Name}: {e.Message}");
         }
+    }
+
+    /// <summary>"none found", with the driver library that could not be loaded when that is why.</summary>
+    static string NoneFoundReason(BackendKind kind)
+    {
+        string lib = kind == BackendKind.Cuda ? (OperatingSystem.IsWindows() ? "nvcuda.dll" : "libcuda.so.1")
+            : OperatingSystem.IsWindows() ? "OpenCL.dll" : "libOpenCL.so.1";
+        if (!System.Runtime.InteropServices.NativeLibrary.TryLoad(lib, out var handle))
+            return $"none found: {lib} could not be loaded (no {(kind == BackendKind.Cuda ? "NVIDIA driver" : "OpenCL ICD loader")} installed)";
+        System.Runtime.InteropServices.NativeLibrary.Free(handle);
+        return $"none found: {lib} loads but reports no device";
     }
 
     /// <summary>fp32 peak (GFLOP/s) = 2 · cores per SM · SMs · clock; null when the architecture's core count is unknown.</summary>
