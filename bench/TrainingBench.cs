@@ -6,7 +6,7 @@ using System.Diagnostics;
 using My3DGen.Engine.Backends;
 using My3DGen.Models.Cameras;
 using My3DGen.Models.Perceptual;
-using My3DGen.Personalization.Data;
+using My3DGen.Personalization.Diagnostics;
 using My3DGen.Personalization.Training;
 using My3DGen.Models;
 using My3DGen.Models.Eg3d;
@@ -23,7 +23,7 @@ public static class TrainingBench
         var batches = (BenchArgs.Option(args, "--batches") ?? "1,4").Split(',').Select(int.Parse).ToArray();
         Console.WriteLine($"training-step bench on {backend.Name}: ffhq512-128 config, random weights, LoRA r=1 + decoder, MSE + LPIPS-alex (random weights)");
         var gen = Eg3dGenerator.CreateRandom(Eg3dConfig.Ffhq512, seed: 0, backend);
-        var data = SyntheticPerson(gen, count: 4);
+        var data = Ffhq512Workloads.SyntheticPerson(gen, count: 4);
         using var lpips = Lpips.CreateRandom(LpipsNet.Alex, 0, backend);
         foreach (int batch in batches)
         {
@@ -62,15 +62,4 @@ public static class TrainingBench
             $"{cpu[UpConvPath.Transposed].Min() / cpu[UpConvPath.SubPixel].Min():F2}× process CPU time (best)");
     }
 
-    /// <summary>Random 512² "photos" with frontal-ish cameras and random W anchors: the timing does not depend on the content.</summary>
-    static PersonDataset SyntheticPerson(Eg3dGenerator gen, int count)
-    {
-        var rng = new Random(1);
-        int res = gen.Config.ImgResolution;
-        var samples = Enumerable.Range(0, count).Select(i => new PersonSample($"synthetic_{i}",
-            Enumerable.Range(0, 3 * res * res).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray(), res,
-            CameraLabel.Create(0.2f * (i - 1), 0f), Enumerable.Range(0, gen.Config.NumWs * gen.Config.WDim).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray()))
-            .ToList();
-        return new PersonDataset(samples, gen.Config.NumWs);
-    }
 }

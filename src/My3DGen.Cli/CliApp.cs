@@ -15,7 +15,7 @@ internal static class CliApp
         var session = new CliSession(cancel);
         var root = new RootCommand("my3dgen: 3D-aware personalized face generation (EG3D + LoRA) in pure C#");
         foreach (var o in new Option[] { session.QuietOption, session.VerboseOption, session.JsonOption }) root.Options.Add(o);
-        foreach (var c in new[] { DemoCommand.Create(session), PersonalizeCommand.Create(session), DevicesCommand.Create(session),
+        foreach (var c in new[] { DemoCommand.Create(session), PersonalizeCommand.Create(session), DevicesCommand.Create(session), GpuCheckCommand.Create(session),
                      ConvertCommand.Create(session), InspectCommand.Create(session), RenderCommand.Create(session), ShapeCommand.Create(session),
                      PrepareCommand.Create(session), ProjectCommand.Create(session), MetricsCommand.Create(session),
                      InterpolateCommand.Create(session), SynthesizeCommand.Create(session), FitDirectionCommand.Create(session), EditCommand.Create(session) })

@@ -3,6 +3,7 @@
 // Each op family's checks live in an IlgpuBackendTests.*.cs partial file.
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Backends.Ilgpu;
+using My3DGen.Tests.Shared;
 
 namespace My3DGen.Engine.Tests.Ilgpu;
 
@@ -43,8 +44,6 @@ public sealed class IlgpuCudaBackendTests : IlgpuBackendTests
     [OneTimeSetUp]
     public void CreateBackend()
     {
-        var cuda = IlgpuTestBackend.Cuda;
-        if (cuda == null) Assert.Ignore("no CUDA device");
-        B = cuda;
+        B = GpuTestGate.Require(IlgpuTestBackend.Cuda);
     }
 }

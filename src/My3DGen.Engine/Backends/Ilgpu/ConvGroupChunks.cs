@@ -19,14 +19,15 @@ internal readonly record struct ConvGroupChunk(int FirstGroup, int Groups, ConvG
 /// <summary>Splits a convolution's groups into <see cref="ConvGroupChunk"/>s (one chunk when everything fits).</summary>
 internal static class ConvGroupChunks
 {
-    /// <summary>The chunks of one sample of <paramref name="g"/>, each with a single-sample geometry of its groups.</summary>
-    public static List<ConvGroupChunk> Plan(in ConvGeometry g)
+    /// <summary>The chunks of one sample of <paramref name="g"/>, each with a single-sample geometry of its groups and at most
+    /// <paramref name="maxElements"/> elements in its im2col matrix, input and output.</summary>
+    public static List<ConvGroupChunk> Plan(in ConvGeometry g, long maxElements = DeviceLimits.MaxLinearCount)
     {
         long perGroup = Math.Max(Math.Max((long)g.CPerGroup * g.KH * g.KW * g.OH * g.OW, (long)g.CPerGroup * g.H * g.W),
             (long)g.OPerGroup * g.OH * g.OW);
-        if (perGroup > DeviceLimits.MaxLinearCount)
-            throw new NotSupportedException($"conv2d: one group of {perGroup:N0} elements exceeds the {DeviceLimits.MaxLinearCount:N0} one launch can index (int32)");
-        int per = (int)Math.Min(g.Groups, DeviceLimits.MaxLinearCount / perGroup);
+        if (perGroup > maxElements)
+            throw new NotSupportedException($"conv2d: one group of {perGroup:N0} elements exceeds the {maxElements:N0} one launch can index (int32)");
+        int per = (int)Math.Min(g.Groups, maxElements / perGroup);
         var chunks = new List<ConvGroupChunk>();
         for (int g0 = 0; g0 < g.Groups; g0 += per)
         {

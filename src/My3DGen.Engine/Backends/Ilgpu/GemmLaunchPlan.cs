@@ -14,18 +14,19 @@ internal readonly record struct GemmChunk(long BaseA, long BaseB, long BaseC, Ge
 internal static class GemmLaunchPlan
 {
     /// <summary>The launches of <paramref name="p"/> for a tiled kernel of output tile <paramref name="edge"/>
-    /// (grid ⌈N/edge⌉ × ⌈M/edge⌉ × batch), or for the one-thread-per-output naive kernel when <paramref name="edge"/> is 0.</summary>
-    public static List<GemmChunk> Plan(in GemmParams p, int edge)
+    /// (grid ⌈N/edge⌉ × ⌈M/edge⌉ × batch), or for the one-thread-per-output naive kernel when <paramref name="edge"/> is 0;
+    /// grid Y and Z at most <paramref name="maxGridYZ"/> (lowered only by tests).</summary>
+    public static List<GemmChunk> Plan(in GemmParams p, int edge, int maxGridYZ = DeviceLimits.MaxGridYZ)
     {
         var chunks = new List<GemmChunk>();
         if (p.M <= 0 || p.N <= 0 || p.Batch <= 0) return chunks;
         // Rows per launch: grid Y holds at most MaxGridYZ row tiles; the naive kernel's M·N·batch index must fit int32.
-        long rowsPerLaunch = edge > 0 ? (long)DeviceLimits.MaxGridYZ * edge : Math.Max(1, DeviceLimits.MaxLinearCount / p.N);
+        long rowsPerLaunch = edge > 0 ? (long)maxGridYZ * edge : Math.Max(1, DeviceLimits.MaxLinearCount / p.N);
         int mc = (int)Math.Min(p.M, rowsPerLaunch);
         for (int m0 = 0; m0 < p.M; m0 += mc)
         {
             int rows = Math.Min(mc, p.M - m0);
-            int bc = BatchPerLaunch(p, rows, edge);
+            int bc = BatchPerLaunch(p, rows, edge, maxGridYZ);
             for (int b0 = 0; b0 < p.Batch; b0 += bc)
             {
                 var local = p;
@@ -43,7 +44,7 @@ internal static class GemmLaunchPlan
     }
 
     /// <summary>Largest batch count per launch: grid Z ≤ 65,535, and every operand's last index inside int32.</summary>
-    static int BatchPerLaunch(in GemmParams p, int rows, int edge)
+    static int BatchPerLaunch(in GemmParams p, int rows, int edge, int maxGridYZ)
     {
         long spanA = MatrixSpan(p.TransA != 0 ? p.K : rows, p.TransA != 0 ? rows : p.K, p.Lda);
         long spanB = MatrixSpan(p.TransB != 0 ? p.N : p.K, p.TransB != 0 ? p.K : p.N, p.Ldb);
@@ -51,7 +52,7 @@ internal static class GemmLaunchPlan
         long max = DeviceLimits.MaxLinearCount;
         if (spanA > max || spanB > max || spanC > max)
             throw new NotSupportedException($"one GEMM operand spans more than {max:N0} elements ({rows}×{p.N}×{p.K}); the kernels index in int32");
-        long bc = edge > 0 ? DeviceLimits.MaxGridYZ : Math.Max(1, max / ((long)rows * p.N));
+        long bc = edge > 0 ? maxGridYZ : Math.Max(1, max / ((long)rows * p.N));
         bc = Math.Min(bc, Fit(max, spanA, p.StrideA));
         bc = Math.Min(bc, Fit(max, spanB, p.StrideB));
         bc = Math.Min(bc, Fit(max, spanC, p.StrideC));

@@ -84,6 +84,9 @@ public sealed partial class IlgpuBackend
         });
     }
 
+    /// <summary>Most elements one group chunk of a convolution may index (lowered by tests to exercise the split).</summary>
+    internal long ConvChunkElements { get; set; } = DeviceLimits.MaxLinearCount;
+
     /// <summary>Element offsets of one sample's chunk: its input channels, filters and output channels.</summary>
     readonly record struct ChunkAt(ConvGroupChunk Chunk, long X, long W, long Y);
 
@@ -91,7 +94,7 @@ public sealed partial class IlgpuBackend
     /// sample and group chunk (<see cref="ConvGroupChunks"/>), so every kernel's int32 index math spans one chunk.</summary>
     void ForEachChunk(in ConvGeometry p, Action<int, ChunkAt, ConvGeometry, IlgpuStorage?> body)
     {
-        var chunks = ConvGroupChunks.Plan(p);
+        var chunks = ConvGroupChunks.Plan(p, ConvChunkElements);
         long chw = (long)p.C * p.H * p.W, ochw = (long)p.O * p.OH * p.OW;
         var cols = p.IsPointwise ? null : Temp(chunks.Max(c => (long)c.Geometry.ColRows * c.Geometry.ColCols));
         try

@@ -29,7 +29,7 @@ public sealed partial class IlgpuBackend
             GemmKernelKind.Tiled16 => _kernels.GemmTiled16.Value,
             _ => _kernels.GemmBlocked64.Value,
         };
-        foreach (var chunk in GemmLaunchPlan.Plan(p, edge))
+        foreach (var chunk in GemmLaunchPlan.Plan(p, edge, MaxGridYZ))
         {
             var ca = a.SubView(chunk.BaseA, a.Length - chunk.BaseA);
             var cb = b.SubView(chunk.BaseB, b.Length - chunk.BaseB);
@@ -39,6 +39,10 @@ public sealed partial class IlgpuBackend
             else kernel(new KernelConfig(chunk.Grid, new Index3D(GemmKernels.Tile, GemmKernels.Tile, 1)), ca, cb, cc, lp);
         }
     }
+
+    /// <summary>Grid Y/Z limit the GEMM launches are planned against (CUDA's 65,535; lowered by tests so the CPU
+    /// accelerator can run a split launch at a small size).</summary>
+    internal int MaxGridYZ { get; set; } = DeviceLimits.MaxGridYZ;
 
     /// <summary>The GEMM kernel <see cref="GemmKernel"/> selects for <paramref name="p"/> on this device.</summary>
     internal GemmKernelKind ChooseGemm(in GemmParams p) => GemmKernel != GemmKernelKind.Auto ? GemmKernel

@@ -45,10 +45,10 @@ public sealed partial class IlgpuBackend : IBackend
     public Accelerator Accelerator => _accelerator;
 
     /// <summary>GEMM kernel selection (also used by convolution). Default <see cref="GemmKernelKind.Auto"/>.</summary>
-    internal GemmKernelKind GemmKernel { get; set; }
+    public GemmKernelKind GemmKernel { get; set; }
 
     /// <summary>Reduction kernel selection. Default <see cref="ReduceKernelKind.Auto"/>.</summary>
-    internal ReduceKernelKind ReduceKernel { get; set; }
+    public ReduceKernelKind ReduceKernel { get; set; }
 
     internal BufferCache Cache { get; }
 
@@ -87,13 +87,14 @@ public sealed partial class IlgpuBackend : IBackend
                 BackendKind.Cuda => context.GetCudaDevices().Count > 0 ? context.CreateCudaAccelerator(0) : null,
                 _ => context.GetCLDevices().Count > 0 ? context.CreateCLAccelerator(0) : null,
             };
-            if (acc == null) { context.Dispose(); return null; }
+            if (acc == null) { context.Dispose(); LastCreateError = $"{kind}: {NoneFoundReason(kind)}"; return null; }
             return new IlgpuBackend(context, acc, kind);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException
                                       or AcceleratorException or NotSupportedException or InvalidOperationException)
         {
             context?.Dispose();
+            LastCreateError = $"{kind}: {e.GetType().Name}: {e.Message}";   // see Probe() / `my3dgen devices --verbose`
             return null;
         }
     }
