@@ -70,15 +70,15 @@ public class GpuBudgetTests
                 Assert.That(n.Launches, Is.LessThanOrEqualTo(GpuBudgets.GradLaunches(batch)), "launches");
                 Assert.That(n.UploadBytes / 1e6, Is.LessThanOrEqualTo(GpuBudgets.GradUploadMBPerImage * batch), "upload MB");
                 Assert.That(n.DownloadBytes / 1e6, Is.LessThanOrEqualTo(GpuBudgets.GradDownloadMBPerImage * batch), "download MB");
-                Assert.That(n.Drains, Is.LessThanOrEqualTo(GpuBudgets.GradDrains), "drains");
             }
             else
             {
                 Assert.That(n.Launches, Is.LessThanOrEqualTo(GpuBudgets.ForwardLaunchesPerImage * batch), "launches");
                 Assert.That(n.UploadBytes / 1e6, Is.LessThanOrEqualTo(GpuBudgets.ForwardUploadMBPerImage * batch), "upload MB");
                 Assert.That(n.DownloadBytes / 1e6, Is.LessThanOrEqualTo(GpuBudgets.ForwardDownloadMBPerImage * batch), "download MB");
-                Assert.That(n.Drains, Is.LessThanOrEqualTo(GpuBudgets.ForwardDrainsPerImage * batch), "drains");
             }
+            Assert.That(n.Downloads, Is.LessThanOrEqualTo(GpuBudgets.DownloadsPerForward), "downloads");
+            Assert.That(n.Drains, Is.LessThanOrEqualTo(GpuBudgets.DrainsPerForward), "drains");
         });
     }
 
