@@ -51,7 +51,7 @@ public sealed class InversionTests
             Photo = new ProjectionTarget("photo", photo, cam),
             OutputDirectory = dir,
             Projection = new ProjectionOptions { Steps = 4, WAvgSamples = 32, NoiseMaps = NoiseMapMode.Const, LossResolution = 32 },
-            Tuning = new PivotalTuningOptions { Steps = 12, LearningRate = 2e-2f, Rank = 4 },
+            Tuning = new PivotalTuningOptions { Steps = 16, LearningRate = 1e-2f, Rank = 4 },
             OrbitFrames = 4,
         });
         TestContext.Out.WriteLine($"LPIPS-alex projection {r.LpipsProjection:G4} -> PTI {r.LpipsTuned:G4}; MSE {r.MseProjection:G4} -> {r.MseTuned:G4}; {r.TrainedValues} values; {dir}");
