@@ -34,7 +34,7 @@ internal static class InvertCommand
         var arcface = new Option<string?>("--arcface") { Description = "ArcFace IR-SE50 (converted): ID error" };
         var random = new Option<bool>("--random-weights") { Description = "random LPIPS/DISTS/ArcFace/projector weights where none are given (testing only; labelled)" };
         var output = new Option<string>("--out", "-o") { Description = "output folder", Required = true };
-        var set = new ProjectorOptionSet("", defaultSteps: 600);
+        var set = new ProjectorOptionSet("", defaultSteps: 600, defaultNoise: "const");   // PTI: the pivot is rendered with const noise when tuned
         var device = DeviceOption.Create();
         var cmd = CliSession.With(s.Verb("invert", "reconstruct one photo in 3D with PTI (projection + pivotal tuning as a stacked adapter)",
                 "my3dgen invert -m eg3d.safetensors --adapter me.lora.safetensors --photo new.png --camera new_cam.npy --vgg-backbone vgg16.safetensors --vgg-lin vgg.safetensors --alexnet alexnet.safetensors --lpips-lin alex.safetensors -o pti",

@@ -83,7 +83,8 @@ public static class InversionService
         bool onPerson = generator.AttachedLora != null;
         using var tuner = new PivotalTuner(generator, alex, request.Tuning, pivot, photo.Camera, photo.Image);
         var before = tuner.Evaluate();
-        using (var t = tuner.Render()) Save(Out("projection.png"), t);
+        RgbImage projectionImage;
+        using (var t = tuner.Render()) { projectionImage = ImageExport.FromRgb(t); Save(Out("projection.png"), t); }
         tuner.Run(new Progress<TuningProgress>(p => progress?.Report(new TaskProgress(request.Projection.Steps + p.Step, total,
             FormattableString.Invariant($"tuning step {p.Step}, LPIPS-alex {p.Lpips:0.0000}, MSE {p.Mse:0.00000}"), clock.Elapsed))), cancel);
         var after = tuner.Evaluate();
@@ -91,8 +92,16 @@ public static class InversionService
         RgbImage reconstruction;
         using (var t = tuner.Render()) { reconstruction = ImageExport.FromRgb(t); Save(Out("reconstruction.png"), t); }
         tiles.AddRange(RenderAll(generator, pivot, views));
+        string describe = Ascii(FormattableString.Invariant($"{request.Title}: {photo.Name}; stage 1 {request.Projection.Describe()}; stage 2 {request.Tuning.Describe()}"));
+        using (var input = Tensor.FromArray(CpuBackend.Instance, photo.Image, 1, 3, generator.Config.ImgResolution, generator.Config.ImgResolution))
+        {
+            string compare = Out("compare.png");
+            var inputImage = ImageExport.FromRgb(input);
+            OutputFileException.Guard(compare, () => LabelledGrid.Save(compare, [inputImage, projectionImage, reconstruction], describe, ["input view"],
+                ["photo", FormattableString.Invariant($"projection only\nLPIPS-alex {before.Lpips:0.000}"), FormattableString.Invariant($"after PTI\nLPIPS-alex {after.Lpips:0.000}")],
+                Math.Min(256, generator.Config.ImgResolution)));
+        }
         string grid = Out("novel_views.png");
-        string describe = FormattableString.Invariant($"{request.Title}: {photo.Name}; stage 1 {request.Projection.Describe()}; stage 2 {request.Tuning.Describe()}");
         OutputFileException.Guard(grid, () => LabelledGrid.Save(grid, tiles, describe,
             [FormattableString.Invariant($"projection only\nLPIPS-alex {before.Lpips:0.000}"), FormattableString.Invariant($"after PTI\nLPIPS-alex {after.Lpips:0.000}")],
             views.Select(TaskViews.Caption).ToList(), Math.Min(192, generator.Config.ImgResolution)));
@@ -123,6 +132,9 @@ public static class InversionService
         OutputFileException.Guard(csv, () => AtomicFile.WriteAllBytes(csv, Encoding.UTF8.GetBytes(text)));
         return new InversionResult(pivot, before.Lpips, after.Lpips, before.Mse, after.Mse, adapter, tuner.Trainables.Count, metrics, files);
     }
+
+    /// <summary>The grid font's character set: the descriptions' w̄, ² and · spelled out.</summary>
+    static string Ascii(string s) => s.Replace("w̄", "w_avg", StringComparison.Ordinal).Replace("²", "^2", StringComparison.Ordinal).Replace("·", "*", StringComparison.Ordinal).Replace("≤", "<=", StringComparison.Ordinal);
 
     static List<RgbImage> RenderAll(Eg3dGenerator g, float[] ws, IReadOnlyList<RenderView> views) =>
         views.Select(v => { using var t = PivotalTuner.RenderPivot(g, ws, v.Label); return ImageExport.FromRgb(t); }).ToList();
