@@ -203,12 +203,12 @@ public sealed class Eg3dGenerator : IDisposable
             throw new ArgumentException($"ws: expected [N,{Config.NumWs},{Config.WDim}], got [{string.Join(",", ws.Shape)}]", nameof(ws));
     }
 
-    /// <summary>Removes an attached LoRA set and releases every weight tensor; the generator is unusable afterwards.</summary>
+    /// <summary>Removes the attached LoRA sets (stacked ones first) and releases every weight tensor; the generator is unusable afterwards.</summary>
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
-        AttachedLora?.Dispose();
+        while (AttachedLora is { } lora) lora.Dispose();
         foreach (var (_, t) in Tensors) t.Dispose();
     }
 

@@ -12,7 +12,7 @@ public class TaskCommandTests
     [Test]
     public void EachTaskVerbHasHelpWithExamples()
     {
-        foreach (var verb in new[] { "interpolate", "synthesize", "fit-direction", "edit" })
+        foreach (var verb in new[] { "interpolate", "synthesize", "fit-direction", "edit", "invert" })
         {
             var help = CliRunner.Run(verb, "--help");
             Assert.That(help.Code, Is.Zero, verb);
@@ -71,6 +71,22 @@ public class TaskCommandTests
         var edited = NpyFile.Read(Path.Combine(dir, "edit-ws", "latents.npy")).Data;
         var synthesized = NpyFile.Read(Path.Combine(dir, "synth", "latents.npy")).Data;
         Assert.That(edited.Zip(synthesized, (a, b) => Math.Abs(a - b)).Max(), Is.LessThanOrEqualTo(1e-5));
+    }
+
+    [Test]
+    public void InvertWritesItsOutputsAndRejectsAMissingCamera()
+    {
+        var dir = TestWorld.CaseDir();
+        string photo = Path.Combine(TestWorld.Dataset, "img0.png"), cam = Path.Combine(dir, "cam.npy");
+        var run = CliRunner.Run("invert", "-m", TestWorld.Model, "--photo", photo, "--camera", cam, "--random-weights", "-o", Path.Combine(dir, "x"));
+        Assert.That(run.Code, Is.EqualTo(1), run.ToString());
+        Assert.That(run.Stderr, Does.Contain("cam.npy"));
+        NpyFile.Write(cam, [25], Models.Cameras.CameraLabel.Create(0.1f, 0f));
+        run = CliRunner.Run("invert", "-m", TestWorld.Model, "--adapter", TestWorld.Adapter, "--photo", photo, "--camera", cam, "--random-weights",
+            "--steps", "2", "--w-avg-samples", "8", "--tune-steps", "2", "-o", Path.Combine(dir, "pti"), "--json");
+        Assert.That(run.Code, Is.Zero, run.ToString());
+        foreach (var f in new[] { "compare.png", "novel_views.png", "orbit.gif", "pivot.npy", "img0.pti.lora.safetensors", "metrics.json", "inversion.csv" })
+            Assert.That(File.Exists(Path.Combine(dir, "pti", f)), f);
     }
 
     [Test]

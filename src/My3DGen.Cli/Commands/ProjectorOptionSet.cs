@@ -19,12 +19,12 @@ internal sealed class ProjectorOptionSet
     public Option<string?> VggLin { get; } = new("--vgg-lin") { Description = "converted LPIPS v0.1 vgg.pth .safetensors (lin*.model.1.weight)" };
 
     /// <summary>Options named --{prefix}steps etc. (prefix "" for `project`, "project-" for `personalize`).</summary>
-    public ProjectorOptionSet(string prefix, int defaultSteps = 500)
+    public ProjectorOptionSet(string prefix, int defaultSteps = 500, string defaultNoise = "optimize")
     {
         _space = new($"--{prefix}space") { Description = "latent space: w | w+", DefaultValueFactory = _ => "w" };
         _steps = new($"--{prefix}steps") { Description = "projection steps per photo", DefaultValueFactory = _ => defaultSteps };
         _lr = new($"--{prefix}lr") { Description = "peak learning rate of the ramp schedule (authors' fork: 0.1)", DefaultValueFactory = _ => 0.01f };
-        _noise = new($"--{prefix}noise") { Description = "noise maps: optimize | fixed | const", DefaultValueFactory = _ => "optimize" };
+        _noise = new($"--{prefix}noise") { Description = "noise maps: optimize | fixed | const", DefaultValueFactory = _ => defaultNoise };
         _batch = new($"--{prefix}batch") { Description = "photos optimised together (each its own latent, camera, noise)", DefaultValueFactory = _ => 1 };
         _seed = new($"--{prefix}seed") { Description = "seed of the noise-map init and W noise", DefaultValueFactory = _ => 0 };
         _wNoise = new("--w-noise") { Description = "initial W-noise factor (× σ_w, annealed to 0 at 75 %)", DefaultValueFactory = _ => 0.05f };

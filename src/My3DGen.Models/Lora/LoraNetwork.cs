@@ -1,8 +1,9 @@
 // Attaches My3DGen's LoRA adapters to a frozen EG3D generator (every 3×3 conv, ToRGB and style affine of
 // the backbone and the super-resolution module; the mapping network stays frozen) and gathers the
 // trainable set: LoRA factors, the small vectors My3DGen trains (biases, noise strengths, const) and
-// optionally the tri-plane decoder. The generator knows the set attached to it (one at a time); Detach/Dispose restores
-// the base exactly; Merge folds the adapters into the weights.
+// optionally the tri-plane decoder. The generator knows the set attached to it (one at a time, or a new set stacked on a
+// merged one, e.g. PTI's tuning adapter on the person's); Detach/Dispose restores the base exactly; Merge folds the
+// adapters into the weights.
 using My3DGen.Engine.Tensors;
 using My3DGen.Models.Nn;
 using My3DGen.Models.Synthesis;
@@ -11,11 +12,13 @@ namespace My3DGen.Models.Lora;
 
 /// <summary>The LoRA adapters of one generator and its trainable tensors. Creating it attaches it: the generator's
 /// output changes (by nothing while B = 0) until <see cref="Dispose"/>, which removes the adapters and restores every base
-/// tensor it trained in place. A generator carries at most one set at a time (<see cref="Eg3dGenerator.AttachedLora"/>).</summary>
+/// tensor it trained in place. A generator carries at most one unmerged set at a time (<see cref="Eg3dGenerator.AttachedLora"/>);
+/// a new set may be stacked on a merged one, and detaching the stacked set gives the merged one back unchanged.</summary>
 public sealed class LoraNetwork : IDisposable
 {
     readonly List<(SynthesisLayer? Conv, ToRgbLayer? Rgb, FullyConnectedLayer? Fc, ILayerAdapter Adapter)> _attached = new();
     readonly TrainedBaseTensors _trainedBase = new();
+    readonly LoraNetwork? _below;
     bool _disposed;
     /// <summary>The generator this set is attached to.</summary>
     public Eg3dGenerator Generator { get; }
@@ -35,12 +38,13 @@ public sealed class LoraNetwork : IDisposable
 
     /// <summary>Attaches a fresh set (A seeded by <see cref="LoraOptions.Seed"/>, B = 0) to <paramref name="generator"/>.</summary>
     /// <exception cref="InvalidOptionException">Rank or alpha out of range.</exception>
-    /// <exception cref="InvalidOperationException">The generator already carries a LoRA set.</exception>
+    /// <exception cref="InvalidOperationException">The generator already carries an unmerged LoRA set.</exception>
     public LoraNetwork(Eg3dGenerator generator, LoraOptions options, bool trainDecoder)
     {
         options.Validate();
-        if (generator.AttachedLora != null)
-            throw new InvalidOperationException("the generator already carries a LoRA set: dispose it before attaching another");
+        if (generator.AttachedLora is { IsMerged: false })
+            throw new InvalidOperationException("the generator already carries an unmerged LoRA set: merge or dispose it before attaching another");
+        _below = generator.AttachedLora;
         Generator = generator; Options = options; TrainDecoder = trainDecoder; Fused = options.Fused;
         var rng = new Random(options.Seed);
         var be = generator.Backend;
@@ -123,9 +127,12 @@ public sealed class LoraNetwork : IDisposable
     }
 
     /// <summary>Reverses <see cref="Merge"/>: subtracts the deltas and re-attaches the adapters.</summary>
+    /// <exception cref="InvalidOperationException">Another set is stacked on this one (remove it first).</exception>
     public void Unmerge()
     {
         if (!IsMerged) return;
+        if (Generator.AttachedLora != this)
+            throw new InvalidOperationException("another LoRA set is stacked on this merged one: dispose the stacked set first");
         using var ng = Engine.Autograd.GradMode.NoGrad();
         using var scope = TensorScope.Begin();
         foreach (var (conv, rgb, fc, adapter) in _attached)
@@ -151,14 +158,18 @@ public sealed class LoraNetwork : IDisposable
         if (fc != null) fc.Adapter = adapter;
     }
 
-    /// <summary>Removes the adapters and restores the trained base tensors to their values at attach time.</summary>
+    /// <summary>The merged set this one is stacked on, or null.</summary>
+    public LoraNetwork? StackedOn => _below;
+
+    /// <summary>Removes the adapters and restores the trained base tensors to their values at attach time (a stacked set
+    /// hands the generator back to the set below it).</summary>
     public void Detach()
     {
         if (IsMerged) Unmerge();
         foreach (var (conv, rgb, fc, _) in _attached) SetAdapter(conv, rgb, fc, null);
         _trainedBase.Restore();
         _attached.Clear();
-        if (Generator.AttachedLora == this) Generator.AttachedLora = null;
+        if (Generator.AttachedLora == this) Generator.AttachedLora = _below;
     }
 
     /// <summary>Detaches (the generator is the base model again, bit for bit) and frees the factors.</summary>
