@@ -44,7 +44,6 @@ internal static class DatasetCases
         Broken("image truncated", data => Truncated(In(data, "img3.png"), In(data, "img3.png"), 200)),
         Broken("image with a bad CRC", data => { CorruptPngCrc(In(data, "img0.png")); return In(data, "img0.png"); }),
         Broken("image is text", data => Text(In(data, "img1.png"), "not a png")),
-        Broken("latent missing", data => { File.Delete(In(data, "img2_latent.npy")); return In(data, "img2_latent.npy"); }),
         Broken("latent of the wrong shape", data => Npy(In(data, "img0_latent.npy"), [3, 512])),
         Broken("latent big-endian", data => Npy(In(data, "img1_latent.npy"), [14, 512], bigEndian: true)),
         Broken("latent truncated", data => Npy(In(data, "img3_latent.npy"), [14, 512], truncateBy: 1000)),
