@@ -14,7 +14,7 @@ internal sealed class ProjectorOptionSet
 {
     readonly Option<string> _space, _noise, _cond;
     readonly Option<int> _steps, _avgSamples, _batch, _seed, _lossRes;
-    readonly Option<float> _lr, _wNoise;
+    readonly Option<float> _lr, _wNoise, _mseWeight;
     public Option<string?> VggBackbone { get; } = new("--vgg-backbone") { Description = "converted torchvision VGG16 .safetensors (features.*), the projector's LPIPS backbone" };
     public Option<string?> VggLin { get; } = new("--vgg-lin") { Description = "converted LPIPS v0.1 vgg.pth .safetensors (lin*.model.1.weight)" };
 
@@ -30,11 +30,12 @@ internal sealed class ProjectorOptionSet
         _wNoise = new("--w-noise") { Description = "initial W-noise factor (× σ_w, annealed to 0 at 75 %)", DefaultValueFactory = _ => 0.05f };
         _avgSamples = new("--w-avg-samples") { Description = "z samples for w̄ and σ_w (numpy RandomState(123))", DefaultValueFactory = _ => 600 };
         _lossRes = new("--loss-resolution") { Description = "LPIPS-VGG resolution (images above it are area-downsampled; the projector's 256, smaller only for quick previews)", DefaultValueFactory = _ => 256 };
+        _mseWeight = new("--mse-weight") { Description = "weight of an extra pixel MSE term (0: LPIPS-VGG alone, as the EG3D projector)", DefaultValueFactory = _ => 0f };
         _cond = new("--cond-camera") { Description = "camera the mapping is conditioned on for w̄: frontal | target", DefaultValueFactory = _ => "frontal" };
     }
 
     /// <summary>Every option, for adding to a command (the VGG weight options included).</summary>
-    public Option[] All => [_space, _steps, _lr, _noise, _batch, _seed, _wNoise, _avgSamples, _cond, _lossRes, VggBackbone, VggLin];
+    public Option[] All => [_space, _steps, _lr, _noise, _batch, _seed, _wNoise, _avgSamples, _cond, _lossRes, _mseWeight, VggBackbone, VggLin];
 
     /// <summary>The validated settings from a parse result (usage errors name the option).</summary>
     public ProjectionOptions Read(ParseResult p) => new()
@@ -61,6 +62,7 @@ internal sealed class ProjectorOptionSet
         BatchSize = OptionChecks.InRange(p.GetValue(_batch), _batch.Name, 1, 4096),
         Seed = OptionChecks.InRange(p.GetValue(_seed), _seed.Name, 0),
         LossResolution = OptionChecks.InRange(p.GetValue(_lossRes), _lossRes.Name, 16, 4096),
+        MseWeight = OptionChecks.Finite(p.GetValue(_mseWeight), _mseWeight.Name, 0, 1e6f),
     };
 
     /// <summary>The VGG weights; <paramref name="random"/> is the verb's explicit random-weights switch.</summary>

@@ -75,6 +75,10 @@ public sealed record ProjectionOptions
     /// <summary>Images larger than this are area-downsampled to it (integer factors) before LPIPS-VGG. Keep the projector's 256
     /// (<see cref="DefaultLossResolution"/>); smaller values make quick previews and the tiny-model tests affordable.</summary>
     public int LossResolution { get; init; } = DefaultLossResolution;
+    /// <summary>Weight λ of an extra pixel term λ·mean((x̂ − x)²) on the full-resolution images in [-1,1] (default 0: the
+    /// EG3D projector's loss is LPIPS-VGG alone). PTI's tuning and MyStyle's α projection add MSE with weight 1; a small weight
+    /// keeps colours faithful when the perceptual network is weak (random weights, or photos far from the training data).</summary>
+    public float MseWeight { get; init; }
     /// <summary>Seed of the noise-map initialisation and the W noise (each photo draws from its own stream, keyed by its name).</summary>
     public int Seed { get; init; }
 
@@ -86,6 +90,7 @@ public sealed record ProjectionOptions
         if (!float.IsFinite(WNoiseFactor) || WNoiseFactor < 0) throw new InvalidOptionException("--w-noise", $"must be a finite number ≥ 0, got {WNoiseFactor}");
         if (!float.IsFinite(NoiseRegularizeWeight) || NoiseRegularizeWeight < 0)
             throw new InvalidOptionException("noise regularisation weight", $"must be a finite number ≥ 0, got {NoiseRegularizeWeight}");
+        if (!float.IsFinite(MseWeight) || MseWeight < 0) throw new InvalidOptionException("--mse-weight", $"must be a finite number ≥ 0, got {MseWeight}");
         if (WAvgSamples < 2) throw new InvalidOptionException("--w-avg-samples", $"must be ≥ 2, got {WAvgSamples}");
         if (LossResolution < 16) throw new InvalidOptionException("loss resolution", $"must be ≥ 16, got {LossResolution}");
         if (BatchSize < 1) throw new InvalidOptionException("--batch", $"must be ≥ 1, got {BatchSize}");
@@ -96,5 +101,5 @@ public sealed record ProjectionOptions
 
     /// <summary>A one-line ASCII description for reports and grid titles ("W, 500 steps, lr 0.01, ...").</summary>
     public string Describe() =>
-        FormattableString.Invariant($"{(Space == LatentSpace.W ? "W" : "W+")}, {Steps} steps, lr {LearningRate:G4}, w-noise {WNoiseFactor:G3}, noise {NoiseMaps.ToString().ToLowerInvariant()}, w-avg from {WAvgSamples} z ({CondCamera.ToString().ToLowerInvariant()} camera), seed {Seed}{(LossResolution != DefaultLossResolution ? $", LPIPS at <={LossResolution}px" : "")}");
+        FormattableString.Invariant($"{(Space == LatentSpace.W ? "W" : "W+")}, {Steps} steps, lr {LearningRate:G4}, w-noise {WNoiseFactor:G3}, noise {NoiseMaps.ToString().ToLowerInvariant()}, w-avg from {WAvgSamples} z ({CondCamera.ToString().ToLowerInvariant()} camera), seed {Seed}{(LossResolution != DefaultLossResolution ? $", LPIPS at <={LossResolution}px" : "")}{(MseWeight > 0 ? $" + {MseWeight:G3}*MSE" : "")}");
 }

@@ -107,8 +107,9 @@ public sealed class Projector
         var ws = Tensor.FromArray(be, s.Ws(numWs, offset), 1, numWs, wDim);
         ws.RequiresGrad = true;
         var maps = s.NoiseMaps.Count > 0 ? s.NoiseMaps : null;
+        float lpips = float.NaN;
         float dist = StagedBackward.Run(_gen, ws, s.Target.Camera, _gen.Config.NeuralRenderingResolution, deterministic: true, seed: 0,
-            (image, _) => _loss.Distance(image, s.TargetForLoss), maps);
+            (image, _) => Objective(image, s, out lpips), maps);
         float reg = 0;
         if (Options.NoiseMaps == NoiseMapMode.Optimize && Options.NoiseRegularizeWeight > 0)
         {
@@ -128,7 +129,18 @@ public sealed class Projector
         s.Optimizer.Step();
         s.Optimizer.ZeroGrad();
         if (Options.NoiseMaps == NoiseMapMode.Optimize) NoiseRegularizer.Renormalize(s.NoiseMaps.Values);
-        return (dist, dist + Options.NoiseRegularizeWeight * reg);
+        return (float.IsNaN(lpips) ? dist : lpips, dist + Options.NoiseRegularizeWeight * reg);
+    }
+
+    /// <summary>The differentiable objective of one photo: LPIPS-VGG at the loss resolution, plus λ·MSE when <see cref="ProjectionOptions.MseWeight"/> is set;
+    /// <paramref name="lpips"/> receives the LPIPS part when the objective has an MSE term (NaN otherwise: the objective is the LPIPS).</summary>
+    Tensor Objective(Tensor image, ProjectionState s, out float lpips)
+    {
+        var dist = _loss.Distance(image, s.TargetForLoss);
+        lpips = float.NaN;
+        if (Options.MseWeight <= 0) return dist;
+        lpips = dist.Item();
+        return dist + (image - s.TargetImage).Square().Mean() * Options.MseWeight;
     }
 
     /// <summary>Deterministic render of <paramref name="ws"/> (num_ws·w_dim floats) from the photo's camera with its noise maps, [1,3,R,R].</summary>

@@ -72,6 +72,7 @@ public class ProjectorBehaviourTests
         Assert.That(Assert.Throws<InvalidOptionException>(() => new ProjectionOptions { WNoiseFactor = -1 }.Validate())!.Option, Is.EqualTo("--w-noise"));
         Assert.That(Assert.Throws<InvalidOptionException>(() => new ProjectionOptions { WAvgSamples = 1 }.Validate())!.Option, Is.EqualTo("--w-avg-samples"));
         Assert.That(Assert.Throws<InvalidOptionException>(() => new ProjectionOptions { BatchSize = 0 }.Validate())!.Option, Is.EqualTo("--batch"));
+        Assert.That(Assert.Throws<InvalidOptionException>(() => new ProjectionOptions { MseWeight = -1 }.Validate())!.Option, Is.EqualTo("--mse-weight"));
         Assert.That(new ProjectionOptions().Describe(), Does.StartWith("W, 500 steps, lr 0.01, w-noise 0.05, noise optimize, w-avg from 600 z (frontal camera)"));
     }
 
