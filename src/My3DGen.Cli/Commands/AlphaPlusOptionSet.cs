@@ -33,6 +33,11 @@ internal sealed class AlphaPlusOptionSet
         WPlus = !p.GetValue(_alphaOnly),
     };
 
+    /// <summary>The --photo path (checked to exist) and the --camera label.</summary>
+    public (string PhotoPath, float[] Camera) PhotoAndCamera(ParseResult p) =>
+        (OptionChecks.InputFile(p.GetValue(Photo)!, "--photo"),
+         Models.Api.RenderViews.ReadConditioningCamera(OptionChecks.InputFile(p.GetValue(Camera)!, "--camera")));
+
     /// <summary>LPIPS-alex from the given weights, random weights with --random-weights, else a usage error; warns when random.</summary>
     public MetricNetworks OpenLoss(ParseResult p, IBackend backend, CliOutput o)
     {

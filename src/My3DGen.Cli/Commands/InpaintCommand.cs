@@ -38,9 +38,9 @@ internal static class InpaintCommand
             float fraction = OptionChecks.Finite(p.GetValue(box), "--box", 0, 1, aboveMin: true);
             if (fraction >= 1) throw new UsageException($"--box must be < 1, got {fraction}");
             int? dilation = p.GetValue(dilate) is int d ? OptionChecks.InRange(d, "--dilate", 0, 4096) : null;
-            string photoPath = OptionChecks.InputFile(p.GetValue(set.Photo)!, "--photo"), outDir = p.GetValue(output)!;
+            var (photoPath, camera) = set.PhotoAndCamera(p);
+            string outDir = p.GetValue(output)!;
             string? maskPath = p.GetValue(mask) is string m ? OptionChecks.InputFile(m, "--mask") : null;
-            var camera = RenderViews.ReadConditioningCamera(OptionChecks.InputFile(p.GetValue(set.Camera)!, "--camera"));
             OutputPaths.PrepareFolder(outDir);
             var (g, merged, anchors) = inputs.Load(p);
             using var generator = g;

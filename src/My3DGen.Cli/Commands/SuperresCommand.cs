@@ -28,8 +28,8 @@ internal static class SuperresCommand
             var o = s.Output;
             var options = set.Read(p);
             int? f = p.GetValue(factor) is int k ? OptionChecks.InRange(k, "--factor", 2, 64) : null;
-            string photoPath = OptionChecks.InputFile(p.GetValue(set.Photo)!, "--photo"), outDir = p.GetValue(output)!;
-            var camera = RenderViews.ReadConditioningCamera(OptionChecks.InputFile(p.GetValue(set.Camera)!, "--camera"));
+            var (photoPath, camera) = set.PhotoAndCamera(p);
+            string outDir = p.GetValue(output)!;
             OutputPaths.PrepareFolder(outDir);
             var (g, merged, anchors) = inputs.Load(p);
             using var generator = g;
