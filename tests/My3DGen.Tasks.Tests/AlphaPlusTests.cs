@@ -128,8 +128,9 @@ public sealed class AlphaPlusTests
             return p.Run();
         }
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var r = Project(5);
-        TestContext.Out.WriteLine($"5 steps in {clock.Elapsed.TotalSeconds:F1} s: loss {r.Initial.Total:G4} -> {r.Final.Total:G4} (LPIPS {r.Initial.Lpips:G4} -> {r.Final.Lpips:G4}, " +
+        TestContext.Out.WriteLine($"5 steps in {clock.Elapsed.TotalSeconds:F1} s ({RestorationTests.CpuSeconds(cpu):F0} CPU-s): loss {r.Initial.Total:G4} -> {r.Final.Total:G4} (LPIPS {r.Initial.Lpips:G4} -> {r.Final.Lpips:G4}, " +
             $"MSE {r.Initial.Mse:G4} -> {r.Final.Mse:G4}, R {r.Initial.Regularization:G3} -> {r.Final.Regularization:G3}); history {string.Join(" ", r.LossHistory.Select(v => v.ToString("G4")))}");
         // The data term falls; R jumps at the first step (Adam moves every Δ by about lr: R ≈ 10·12·lr·√N) and then stays bounded.
         Assert.That(r.Final.Lpips + r.Final.Mse, Is.LessThan(0.8 * (r.Initial.Lpips + r.Initial.Mse)));
@@ -143,7 +144,7 @@ public sealed class AlphaPlusTests
         }
         var latent = r.ToAlphaLatent(anchors).ToWs();
         Assert.That(latent.Zip(r.Ws, (a, b) => Math.Abs(a - b)).Max(), Is.LessThan(1e-4), "â reproduces the latent as an AlphaLatent");
-        Assert.That(Project(2).Ws, Is.EqualTo(Project(2).Ws), "deterministic");
+        Assert.That(Project(1).Ws, Is.EqualTo(Project(1).Ws), "deterministic");
 
         using var cancelled = new AlphaPlusProjector(g, alex, anchors, new AlphaPlusOptions(), IdentityDegradation.Instance, photo, cam);
         Assert.Throws<OperationCanceledException>(() => cancelled.Run(cancel: new CancellationToken(true)));

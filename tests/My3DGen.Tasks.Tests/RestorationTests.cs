@@ -44,6 +44,7 @@ public sealed class RestorationTests
     [Test]
     public void InpaintingWithThePersonBeatsTheBaseAndKeepsTheOutside()
     {
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var (g, person, anchors, photo, cam) = Person();
         using var _ = g;
         using var alex = Lpips.CreateRandom(LpipsNet.Alex, 2, CpuBackend.Instance);
@@ -56,7 +57,7 @@ public sealed class RestorationTests
         person.Dispose();
         var baseline = Run("base");
         TestContext.Out.WriteLine($"LPIPS-alex in the hole box: personalized {personal.LpipsInHole:G4}, base {baseline.LpipsInHole:G4}; " +
-            $"projection LPIPS (known pixels) {personal.Projection.Final.Lpips:G4} vs {baseline.Projection.Final.Lpips:G4}; {dir}");
+            $"projection LPIPS (known pixels) {personal.Projection.Final.Lpips:G4} vs {baseline.Projection.Final.Lpips:G4}; {CpuSeconds(cpu):F0} CPU-s; {dir}");
         Assert.That(personal.LpipsInHole, Is.LessThan(baseline.LpipsInHole));
 
         int plane = photo.Length / 3, outside = 0;
@@ -77,6 +78,7 @@ public sealed class RestorationTests
     [Test]
     public void SuperResolutionWithThePersonBeatsTheBaseAndMatchesTheLowResInput()
     {
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var (g, person, anchors, photo, cam) = Person();
         using var _ = g;
         using var alex = Lpips.CreateRandom(LpipsNet.Alex, 2, CpuBackend.Instance);
@@ -97,11 +99,14 @@ public sealed class RestorationTests
         person.Dispose();
         var baseline = Run("base");
         TestContext.Out.WriteLine($"{side}² -> {res}²: LPIPS-alex to the full-res photo personalized {personal.Lpips:G4} vs base {baseline.Lpips:G4}; " +
-            $"MSE {personal.Mse:G4} vs {baseline.Mse:G4}; downsampled-output MSE to the input {personal.R.DownsampledMse:G4} (base {baseline.R.DownsampledMse:G4}); {dir}");
+            $"MSE {personal.Mse:G4} vs {baseline.Mse:G4}; downsampled-output MSE to the input {personal.R.DownsampledMse:G4} (base {baseline.R.DownsampledMse:G4}); {CpuSeconds(cpu):F0} CPU-s; {dir}");
         Assert.That(personal.Lpips, Is.LessThan(baseline.Lpips));
         Assert.That(personal.Mse, Is.LessThan(baseline.Mse));
         Assert.That(personal.R.DownsampledMse, Is.LessThanOrEqualTo(DownsampledMseBound));
         Assert.That(personal.R.DownsampledMse, Is.EqualTo(personal.R.Projection.Final.Mse).Within(1e-6), "the loss's MSE is the downsampled-output MSE");
         foreach (var f in personal.R.Files) Assert.That(File.Exists(f), f);
     }
+
+    /// <summary>Processor time of this process since <paramref name="start"/> (all threads; other fixtures running in parallel count too).</summary>
+    internal static double CpuSeconds(TimeSpan start) => (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - start).TotalSeconds;
 }
