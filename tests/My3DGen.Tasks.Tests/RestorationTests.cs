@@ -9,7 +9,6 @@ using My3DGen.Models;
 using My3DGen.Models.Api;
 using My3DGen.Models.Lora;
 using My3DGen.Models.Perceptual;
-using My3DGen.Models.Tests.Eg3d;
 using My3DGen.Personalization.Projection;
 using My3DGen.Tasks.Editing;
 using My3DGen.Tasks.Inversion;
@@ -29,10 +28,7 @@ public sealed class RestorationTests
     /// <summary>A fresh tiny generator carrying the person's LoRA (dispose it to get the base model), the anchors, the photo and its camera.</summary>
     static (Eg3dGenerator G, LoraNetwork Person, AnchorSet Anchors, float[] Photo, float[] Camera) Person()
     {
-        var g = Eg3dGenerator.Load(FixtureData.TinyModel, CpuBackend.Instance);
-        var person = new LoraNetwork(g, new LoraOptions(2, 2f, 5), trainDecoder: false);
-        var rng = new Random(3);
-        foreach (var f in person.Factors) f.B.AssignFrom(Enumerable.Range(0, (int)f.B.Numel).Select(_ => (float)(0.2 * TestPerson.Gaussian(rng))).ToArray());
+        var g = TestPerson.WithRandomPerson(0.2, out var person);
         person.Merge();
         var anchors = TestPerson.CloseAnchors(4, seed: 7);
         var cam = RenderViews.FromYawPitch(g, [0.25f], [-0.05f])[0].Label;

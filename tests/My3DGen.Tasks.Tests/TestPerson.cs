@@ -60,6 +60,17 @@ internal static class TestPerson
         return new AnchorSet(Enumerable.Range(0, count).Select(i => $"photo{i}.png").ToList(), ws, g.Config.NumWs, g.Config.WDim);
     }
 
+    /// <summary>A fresh tiny generator carrying a hidden random rank-2 LoRA set (B ~ N(0, strength²), seed 3): a synthetic person
+    /// as the demo makes one; dispose <paramref name="person"/> to get the base model back.</summary>
+    public static Eg3dGenerator WithRandomPerson(double strength, out Models.Lora.LoraNetwork person)
+    {
+        var g = Eg3dGenerator.Load(FixtureData.TinyModel, CpuBackend.Instance);
+        person = new Models.Lora.LoraNetwork(g, new Models.Lora.LoraOptions(2, 2f, 5), trainDecoder: false);
+        var rng = new Random(3);
+        foreach (var f in person.Factors) f.B.AssignFrom(Enumerable.Range(0, (int)f.B.Numel).Select(_ => (float)(strength * Gaussian(rng))).ToArray());
+        return g;
+    }
+
     public static string TempDir()
     {
         var d = Path.Combine(Path.GetTempPath(), "my3dgen-tasks-tests", $"{Environment.ProcessId}-{Guid.NewGuid():N}");
