@@ -17,14 +17,7 @@ namespace My3DGen.Tasks.Tests;
 [Category("Slow")]
 public sealed class InversionTests
 {
-    static Eg3dGenerator WithPerson(out LoraNetwork person)
-    {
-        var g = Eg3dGenerator.Load(FixtureData.TinyModel, CpuBackend.Instance);
-        person = new LoraNetwork(g, new LoraOptions(2, 2f, 5), trainDecoder: false);
-        var rng = new Random(3);
-        foreach (var f in person.Factors) f.B.AssignFrom(Enumerable.Range(0, (int)f.B.Numel).Select(_ => (float)(0.05 * TestPerson.Gaussian(rng))).ToArray());
-        return g;
-    }
+    static Eg3dGenerator WithPerson(out LoraNetwork person) => TestPerson.WithRandomPerson(0.05, out person);
 
     static float[] Render(Eg3dGenerator g, float[] ws, float[] cam)
     {

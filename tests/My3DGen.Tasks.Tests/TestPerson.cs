@@ -44,6 +44,33 @@ internal static class TestPerson
         return new AnchorSet(Enumerable.Range(0, count).Select(i => $"photo{i}.png").ToList(), ws, g.Config.NumWs, g.Config.WDim);
     }
 
+    /// <summary>A person's anchors as the demo makes them: W latents mapped (ψ = 0.7, frontal camera) from z0 + 0.5·N(0, I), one shared
+    /// z0, so that they are close to each other like photos of one person.</summary>
+    public static AnchorSet CloseAnchors(int count, int seed)
+    {
+        var g = Tiny;
+        var be = CpuBackend.Instance;
+        var rng = new Random(seed);
+        var z0 = Enumerable.Range(0, g.Config.ZDim).Select(_ => Gaussian(rng)).ToArray();
+        using var noGrad = Engine.Autograd.GradMode.NoGrad();
+        using var scope = Engine.Tensors.TensorScope.Begin();
+        var cond = Engine.Tensors.Tensor.FromArray(be, RenderViews.AverageCamera(g), 1, 25);
+        var ws = Enumerable.Range(0, count).Select(_ => g.Mapping(Engine.Tensors.Tensor.FromArray(be,
+            z0.Select(v => (float)(v + 0.5 * Gaussian(rng))).ToArray(), 1, g.Config.ZDim), cond, psi: 0.7f).ToArray()).ToList();
+        return new AnchorSet(Enumerable.Range(0, count).Select(i => $"photo{i}.png").ToList(), ws, g.Config.NumWs, g.Config.WDim);
+    }
+
+    /// <summary>A fresh tiny generator carrying a hidden random rank-2 LoRA set (B ~ N(0, strength²), seed 3): a synthetic person
+    /// as the demo makes one; dispose <paramref name="person"/> to get the base model back.</summary>
+    public static Eg3dGenerator WithRandomPerson(double strength, out Models.Lora.LoraNetwork person)
+    {
+        var g = Eg3dGenerator.Load(FixtureData.TinyModel, CpuBackend.Instance);
+        person = new Models.Lora.LoraNetwork(g, new Models.Lora.LoraOptions(2, 2f, 5), trainDecoder: false);
+        var rng = new Random(3);
+        foreach (var f in person.Factors) f.B.AssignFrom(Enumerable.Range(0, (int)f.B.Numel).Select(_ => (float)(strength * Gaussian(rng))).ToArray());
+        return g;
+    }
+
     public static string TempDir()
     {
         var d = Path.Combine(Path.GetTempPath(), "my3dgen-tasks-tests", $"{Environment.ProcessId}-{Guid.NewGuid():N}");
