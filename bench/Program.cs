@@ -16,6 +16,7 @@ public static class Program
         ("render", "Render stage alone (ffhq512-128, 128² × (48+48) samples): fused kernels vs composed path, ms and points/s. Options: --devices cpu,ilgpu-cpu,cuda, --runs <n>, --batch <n>, --grad", RenderBench.Run),
         ("training", "Personalization step (LoRA r=1 + decoder, MSE + LPIPS) on the ffhq512-128 config: ms/step at batch 1 and 4. Options: --device <name>, --steps <n>, --batches 1,4", TrainingBench.Run),
         ("pti", "PTI tuning step (stacked LoRA, MSE + LPIPS-alex-512) on the ffhq512-128 config: ms/step and the adapter size. Options: --device <name>, --steps <n>, --rank <r>", PtiBench.Run),
+        ("alphaplus", "alpha+ projection step (MyStyle inpainting/super-resolution: identity, hole mask, area-downsample to 32²; LPIPS-alex + MSE + R) on the ffhq512-128 config: ms/step. Options: --device <name>, --steps <n>, --anchors <N>, --quick (tiny config)", AlphaPlusBench.Run),
         ("projection", "Projection step (W + noise maps, LPIPS-VGG-256) on the ffhq512-128 config: ms per step per image at batch 1 and 4, memory. Options: --device <name>, --steps <n>, --batches 1,4", ProjectionBench.Run),
         ("faces", "prepare's face analysis (detect, landmarks, align, pose) on the CPU: photos/s at 512² and 2048², per stage. Options: --photo <path>", FacesBench.Run),
     ];

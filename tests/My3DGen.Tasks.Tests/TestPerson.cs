@@ -44,6 +44,22 @@ internal static class TestPerson
         return new AnchorSet(Enumerable.Range(0, count).Select(i => $"photo{i}.png").ToList(), ws, g.Config.NumWs, g.Config.WDim);
     }
 
+    /// <summary>A person's anchors as the demo makes them: W latents mapped (ψ = 0.7, frontal camera) from z0 + 0.5·N(0, I), one shared
+    /// z0, so that they are close to each other like photos of one person.</summary>
+    public static AnchorSet CloseAnchors(int count, int seed)
+    {
+        var g = Tiny;
+        var be = CpuBackend.Instance;
+        var rng = new Random(seed);
+        var z0 = Enumerable.Range(0, g.Config.ZDim).Select(_ => Gaussian(rng)).ToArray();
+        using var noGrad = Engine.Autograd.GradMode.NoGrad();
+        using var scope = Engine.Tensors.TensorScope.Begin();
+        var cond = Engine.Tensors.Tensor.FromArray(be, RenderViews.AverageCamera(g), 1, 25);
+        var ws = Enumerable.Range(0, count).Select(_ => g.Mapping(Engine.Tensors.Tensor.FromArray(be,
+            z0.Select(v => (float)(v + 0.5 * Gaussian(rng))).ToArray(), 1, g.Config.ZDim), cond, psi: 0.7f).ToArray()).ToList();
+        return new AnchorSet(Enumerable.Range(0, count).Select(i => $"photo{i}.png").ToList(), ws, g.Config.NumWs, g.Config.WDim);
+    }
+
     public static string TempDir()
     {
         var d = Path.Combine(Path.GetTempPath(), "my3dgen-tasks-tests", $"{Environment.ProcessId}-{Guid.NewGuid():N}");

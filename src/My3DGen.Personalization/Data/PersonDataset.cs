@@ -127,6 +127,16 @@ public sealed class PersonDataset
     /// <exception cref="DatasetException">Missing, unreadable, truncated or corrupt, or of another size.</exception>
     public static float[] ReadImage(string path, int resolution)
     {
+        var (data, width, height) = ReadAnySize(path);
+        if (width != resolution || height != resolution)
+            throw new DatasetException(path, $"image is {width}x{height}, expected {resolution}x{resolution} (aligned EG3D crop)");
+        return data;
+    }
+
+    /// <summary>Reads an RGB image of any size as CHW floats in [-1, 1] (3·height·width values) with its size.</summary>
+    /// <exception cref="DatasetException">Missing, unreadable, truncated or corrupt.</exception>
+    public static (float[] Data, int Width, int Height) ReadAnySize(string path)
+    {
         if (!File.Exists(path)) throw new DatasetException(path, "image not found");
         Image<Rgb24> img;
         try { img = Image.Load<Rgb24>(path); }
@@ -145,10 +155,8 @@ public sealed class PersonDataset
         }
         using (img)
         {
-            if (img.Width != resolution || img.Height != resolution)
-                throw new DatasetException(path, $"image is {img.Width}x{img.Height}, expected {resolution}x{resolution} (aligned EG3D crop)");
-            var data = new float[3 * resolution * resolution];
-            int plane = resolution * resolution;
+            int plane = img.Width * img.Height;
+            var data = new float[3 * plane];
             var pixels = new Rgb24[plane];
             img.CopyPixelDataTo(pixels);
             for (int i = 0; i < plane; i++)
@@ -157,7 +165,7 @@ public sealed class PersonDataset
                 data[plane + i] = pixels[i].G / 127.5f - 1f;
                 data[2 * plane + i] = pixels[i].B / 127.5f - 1f;
             }
-            return data;
+            return (data, img.Width, img.Height);
         }
     }
 
