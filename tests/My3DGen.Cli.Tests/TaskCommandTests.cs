@@ -108,14 +108,15 @@ public class TaskCommandTests
         var dir = TestWorld.CaseDir();
         string o = Path.Combine(dir, "eval");
         var run = CliRunner.Run("eval", "-m", TestWorld.Model, "--data", TestWorld.Dataset, "--test", TestWorld.Dataset, "--adapter", "r1=" + TestWorld.Adapter,
-            "--random-weights", "--quick", "--project-steps", "1", "--tune-steps", "1", "--thetas", "2", "--views", "1", "--samples", "2", "--sample-views", "1",
+            "--random-weights", "--quick", "--project-steps", "1", "--tune-steps", "1", "--restore-steps", "1", "--thetas", "2", "--views", "1", "--samples", "2", "--sample-views", "1",
             "--clusters", "2", "--diversity-size", "32", "--device", "cpu", "-o", o, "--json");
         Assert.That(run.Code, Is.Zero, run.ToString());
         using var json = JsonDocument.Parse(run.Stdout);
         Assert.That(json.RootElement.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("label").GetString()), Is.EqualTo(new[] { "base", "r1" }));
         Assert.That(json.RootElement.GetProperty("randomWeights").GetArrayLength(), Is.GreaterThan(0));
         foreach (var f in new[] { "eval.md", "eval.json", "fig3_inversion.csv", "fig4_interpolation_id_sim.csv", "fig5_synthesis.csv", "table1_rank_sweep.csv",
-                     "fig3_inversion.png", "fig4_interpolation.png", "fig4_interpolation_id_sim.png", "fig5_synthesis.png", "table1_rank_sweep.png" })
+                     "fig3_inversion.png", "fig4_interpolation.png", "fig4_interpolation_id_sim.png", "fig5_synthesis.png", "fig6_restoration.csv", "fig6_restoration.png",
+                     "table1_rank_sweep.png", "r1/inpainting/img0/inpainted.png", "r1/superres/img0/restoration.png" })
             Assert.That(File.Exists(Path.Combine(o, f)), f);
         Assert.That(run.Stderr, Does.Contain("Table 1").And.Contain("RANDOM WEIGHTS"));
         Assert.That(File.ReadAllLines(Path.Combine(o, "table1_rank_sweep.csv")), Has.Length.EqualTo(3));

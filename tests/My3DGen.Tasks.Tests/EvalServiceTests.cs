@@ -14,6 +14,7 @@ using My3DGen.Personalization.Projection;
 using My3DGen.Tasks.Evaluation;
 using My3DGen.Tasks.Identity;
 using My3DGen.Tasks.Inversion;
+using My3DGen.Tasks.Restoration;
 
 namespace My3DGen.Tasks.Tests;
 
@@ -24,6 +25,7 @@ public sealed class EvalServiceTests
     {
         Projection = new ProjectionOptions { Steps = 2, WAvgSamples = 8, NoiseMaps = NoiseMapMode.Const, LossResolution = 32 },
         Tuning = new PivotalTuningOptions { Steps = 2, LossResolution = 32 },
+        Restoration = new AlphaPlusOptions { Steps = 2 },
         OrbitFrames = 2, InterpolationPairs = 1, InterpolationSteps = 3, InterpolationViews = 1,
         SynthesisSamples = 4, SynthesisViews = 1, DiversitySize = 32, DiversityClusters = 2,
     };
@@ -61,31 +63,35 @@ public sealed class EvalServiceTests
         Assert.That(g.AttachedLora, Is.Null);
         string Out(string name) => Path.Combine(dir, "eval", name);
         foreach (var f in new[] { EvalTables.Markdown, EvalTables.Json, EvalTables.Fig3Csv, EvalTables.Fig4Csv, EvalTables.Fig5Csv, EvalTables.Table1Csv,
-                     EvalTables.Fig3Png, EvalTables.Fig4Png, EvalTables.Fig4PlotPng, EvalTables.Fig5Png, EvalTables.Table1Png })
+                     EvalTables.Fig3Png, EvalTables.Fig4Png, EvalTables.Fig4PlotPng, EvalTables.Fig5Png, EvalTables.Fig6Csv, EvalTables.Fig6Png, EvalTables.Table1Png })
             Assert.That(File.Exists(Out(f)), f);
         foreach (var f in report.Files) Assert.That(File.Exists(f), f);
         foreach (var label in new[] { "base", "r2" })
-            foreach (var f in new[] { "inversion/test_00/compare.png", "inversion/test_00/test_00.pti.lora.safetensors", "interpolation/photo0-photo1/interpolation_grid.png", "synthesis/synthesis_grid.png" })
+            foreach (var f in new[] { "inversion/test_00/compare.png", "inversion/test_00/test_00.pti.lora.safetensors", "interpolation/photo0-photo1/interpolation_grid.png",
+                         "synthesis/synthesis_grid.png", "inpainting/test_00/inpainted.png", "superres/test_00/restoration.png" })
                 Assert.That(File.Exists(Out(Path.Combine(label, f))), $"{label}/{f}");
         Assert.That(Directory.GetFiles(dir, "*.tmp*", SearchOption.AllDirectories), Is.Empty, "no temp file is left");
 
         var fig3 = ParseCsv(Out(EvalTables.Fig3Csv), 2);
         var fig4 = ParseCsv(Out(EvalTables.Fig4Csv), 3);
         var fig5 = ParseCsv(Out(EvalTables.Fig5Csv), 2);
+        var fig6 = ParseCsv(Out(EvalTables.Fig6Csv), 2);
         var table1 = ParseCsv(Out(EvalTables.Table1Csv), 2);
         Assert.That(fig4[0].Keys, Is.EqualTo(new[] { "theta", "base", "r2", "random_weights" }));
         Assert.That(fig4.Select(r => Number(r["theta"])), Is.EqualTo(new[] { 0, 0.5, 1 }));
-        foreach (var row in fig3.Concat(fig5).Concat(fig4).Concat(table1))
+        foreach (var row in fig3.Concat(fig5).Concat(fig4).Concat(fig6).Concat(table1))
             Assert.That(row["random_weights"], Does.Contain("id_sim").And.Contain("diversity"), "every table names the random-weight networks");
         foreach (var row in fig3)
             foreach (var c in new[] { "lpips_alex", "dists", "id_similarity", "psnr_db" }) Assert.That(Number(row[c]), Is.GreaterThan(0), c);
         foreach (var row in fig5) Assert.That(Number(row["id_sim"]), Is.InRange(-1, 1));
+        foreach (var row in fig6)
+            foreach (var c in new[] { "inpainting_id_similarity", "superres_id_similarity" }) Assert.That(Number(row[c]), Is.InRange(-1, 1), c);
         Assert.That(table1[1]["rank"], Is.EqualTo("2"));
         Assert.That(long.Parse(table1[1]["stored_values"], CultureInfo.InvariantCulture), Is.GreaterThan(0));
         Assert.That(table1[0]["stored_values"], Is.EqualTo("0"));
 
         var md = File.ReadAllText(Out(EvalTables.Markdown));
-        Assert.That(md, Does.Contain("Fig. 3").And.Contain("Fig. 4").And.Contain("Fig. 5").And.Contain("Table 1").And.Contain("RANDOM WEIGHTS").And.Contain("](fig5_synthesis.png)"));
+        Assert.That(md, Does.Contain("Fig. 3").And.Contain("Fig. 4").And.Contain("Fig. 5").And.Contain("Fig. 6").And.Contain("Table 1").And.Contain("RANDOM WEIGHTS").And.Contain("](fig5_synthesis.png)"));
         var json = JsonNode.Parse(File.ReadAllText(Out(EvalTables.Json)))!;
         Assert.That(json["models"]!.AsArray().Select(m => m!["label"]!.GetValue<string>()), Is.EqualTo(new[] { "base", "r2" }));
         Assert.That(stages, Does.Contain("base inversion").And.Contain("r2 synthesis"));

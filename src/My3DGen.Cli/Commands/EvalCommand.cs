@@ -1,6 +1,7 @@
 // `my3dgen eval`: the paper's evaluation of one person for the base model and each --adapter (label=file): PTI inversion
-// of the --test photos (Fig. 3), interpolation ID_sim per θ (Fig. 4), synthesis ID_sim and diversity (Fig. 5) and the
-// rank sweep (Table 1), as eval.md + CSV + PNG in one folder; --quick (and the count options) scale the protocol down.
+// of the --test photos (Fig. 3), interpolation ID_sim per θ (Fig. 4), synthesis ID_sim and diversity (Fig. 5),
+// inpainting and super-resolution of the test photos (Fig. 6) and the rank sweep (Table 1), as eval.md + CSV + PNG in
+// one folder; --quick (and the count options) scale the protocol down.
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -23,12 +24,13 @@ internal static class EvalCommand
         var model = new Option<string>("--model", "-m") { Description = "base generator .safetensors (from `my3dgen convert`, or the demo's generator.safetensors)", Required = true };
         var data = new Option<string>("--data") { Description = "the person's folder: training photos, dataset.json and <image>_latent.npy anchors", Required = true };
         var anchorsFile = new Option<string?>("--anchors") { Description = "anchors in one .safetensors (tensor per image name) instead of _latent.npy files" };
-        var test = new Option<string?>("--test") { Description = "held-out photos with dataset.json (no anchors needed): inverted for Fig. 3 and the ID_sim reference set" };
+        var test = new Option<string?>("--test") { Description = "held-out photos with dataset.json (no anchors needed): inverted (Fig. 3), restored (Fig. 6) and the ID_sim reference set" };
         var adapters = new Option<string[]>("--adapter") { Description = "an adapter to evaluate beside the base model: label=file or file (label = file name); repeat the option", AllowMultipleArgumentsPerToken = false };
-        var quick = new Option<bool>("--quick") { Description = "scale every count down for a smoke run (1 photo, 12+12 PTI steps, 1 pair × 5 θ × 2 views, 8 samples × 2 views)" };
-        var photos = new Option<int?>("--photos") { Description = "test photos inverted per model (default: all)" };
+        var quick = new Option<bool>("--quick") { Description = "scale every count down for a smoke run (1 photo, 12+12 PTI steps, 12 α⁺ steps, 1 pair × 5 θ × 2 views, 8 samples × 2 views)" };
+        var photos = new Option<int?>("--photos") { Description = "test photos inverted and restored per model (default: all)" };
         var projectSteps = new Option<int?>("--project-steps") { Description = "PTI stage 1 projection steps (the paper: 600)" };
         var tuneSteps = new Option<int?>("--tune-steps") { Description = "PTI stage 2 tuning steps (the paper: 350)" };
+        var restoreSteps = new Option<int?>("--restore-steps") { Description = "α⁺ projection steps of inpainting and super-resolution (MyStyle: 1000)" };
         var pairs = new Option<int?>("--pairs") { Description = "anchor pairs interpolated per model: (0,1), (2,3), … (default 5)" };
         var thetas = new Option<int?>("--thetas") { Description = "θ values per pair (the paper: 10)" };
         var views = new Option<int?>("--views") { Description = "random views per θ (default 4)" };
@@ -40,10 +42,10 @@ internal static class EvalCommand
         var weights = new MetricWeightOptions();
         var output = new Option<string>("--out", "-o") { Description = "output folder for eval.md, the CSV tables, the figures and each model's task outputs", Required = true };
         var device = DeviceOption.Create();
-        var cmd = CliSession.With(s.Verb("eval", "the paper's tables and figures for a person: base model vs each adapter (inversion, interpolation, synthesis, rank sweep)",
+        var cmd = CliSession.With(s.Verb("eval", "the paper's tables and figures for a person: base model vs each adapter (inversion, interpolation, synthesis, inpainting, super-resolution, rank sweep)",
                 "my3dgen eval -m ffhq512-128.safetensors --data me/ --test me-test/ --adapter r1=me.r1.lora.safetensors --adapter r4=me.r4.lora.safetensors --arcface arcface.safetensors --vgg vgg16.safetensors --alexnet alexnet.safetensors --lpips-lin alex.safetensors --lpips-lin vgg.safetensors --dists dists.safetensors -o eval",
                 "my3dgen eval -m my3dgen-demo/generator.safetensors --data my3dgen-demo/person --test my3dgen-demo/test --adapter r1=my3dgen-demo/person.lora.safetensors --random-weights --quick -o my3dgen-demo/eval"),
-            [model, data, anchorsFile, test, adapters, quick, photos, projectSteps, tuneSteps, pairs, thetas, views, samples, sampleViews, clusters, divSize, seed,
+            [model, data, anchorsFile, test, adapters, quick, photos, projectSteps, tuneSteps, restoreSteps, pairs, thetas, views, samples, sampleViews, clusters, divSize, seed,
              .. weights.All, output, device]);
         cmd.SetAction(p =>
         {
@@ -55,6 +57,7 @@ internal static class EvalCommand
                 InversionPhotos = Count(photos, 0, 10_000) ?? preset.InversionPhotos,
                 Projection = preset.Projection with { Steps = Count(projectSteps, 1, 100_000) ?? preset.Projection.Steps },
                 Tuning = preset.Tuning with { Steps = Count(tuneSteps, 0, 100_000) ?? preset.Tuning.Steps },
+                Restoration = preset.Restoration with { Steps = Count(restoreSteps, 0, 100_000) ?? preset.Restoration.Steps },
                 InterpolationPairs = Count(pairs, 1, 1000) ?? preset.InterpolationPairs, InterpolationSteps = Count(thetas, 2, 1000) ?? preset.InterpolationSteps,
                 InterpolationViews = Count(views, 1, 64) ?? preset.InterpolationViews, SynthesisSamples = Count(samples, 1, 100_000) ?? preset.SynthesisSamples,
                 SynthesisViews = Count(sampleViews, 1, 64) ?? preset.SynthesisViews, DiversityClusters = Count(clusters, 1, 100_000) ?? preset.DiversityClusters,
@@ -78,7 +81,7 @@ internal static class EvalCommand
             var wanted = new HashSet<string>([MetricNames.IdSim, MetricNames.IdSimilarity, MetricNames.Diversity, MetricNames.LpipsVgg, MetricNames.LpipsAlex, MetricNames.Dists]);
             using var nets = weights.Open(p, g.Backend, wanted, o);
             if (testPhotos.Count > 0 && options.InversionPhotos != 0 && (nets.LpipsAlex == null || nets.LpipsVgg == null))
-                throw new UsageException("--test: inverting the test photos needs LPIPS-alex and LPIPS-vgg (--alexnet, --vgg and --lpips-lin for both), or --random-weights");
+                throw new UsageException("--test: inverting and restoring the test photos needs LPIPS-alex and LPIPS-vgg (--alexnet, --vgg and --lpips-lin for both), or --random-weights");
             o.Line($"evaluating {string.Join(", ", models.Select(m => m.Label))} on {dataset.Samples.Count} training photo(s), {testPhotos.Count} test photo(s), {g.Backend.Name}");
             o.Line("protocol: " + options.Describe());
             var request = new EvalRequest

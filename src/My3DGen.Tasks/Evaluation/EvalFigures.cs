@@ -1,6 +1,7 @@
 // The evaluation's pictures, models side by side: Fig. 3 (each test photo and every model's PTI reconstruction), Fig. 4
 // (the first anchor pair's θ row per model, and the ID_sim-per-θ plot, one line per model), Fig. 5 (the same P0 samples
-// rendered by every model) and Table 1's plot (scores against the adapter's stored values). Written atomically.
+// rendered by every model), Fig. 6 (degraded input, every model's restoration, the photo) and Table 1's plot (identity
+// scores against the adapter's stored values). Written atomically.
 using System.Globalization;
 using My3DGen.Models.Api;
 using My3DGen.Models.Imaging;
@@ -19,6 +20,8 @@ internal sealed class EvalFigures(int models, IReadOnlyList<ProjectionTarget> ph
     readonly List<RgbImage>[] _reconstructions = Enumerable.Range(0, models).Select(_ => new List<RgbImage>()).ToArray();
     readonly RgbImage[]?[] _interpolation = new RgbImage[]?[models];
     readonly List<RgbImage>[] _synthesis = Enumerable.Range(0, models).Select(_ => new List<RgbImage>()).ToArray();
+    readonly List<(RgbImage Masked, RgbImage Inpainted, RgbImage LowRes, RgbImage Restored)>[] _restoration =
+        Enumerable.Range(0, models).Select(_ => new List<(RgbImage, RgbImage, RgbImage, RgbImage)>()).ToArray();
     string _interpolationCaption = "";
 
     int Cell => Math.Min(160, resolution);
@@ -32,6 +35,10 @@ internal sealed class EvalFigures(int models, IReadOnlyList<ProjectionTarget> ph
     /// <summary>Model <paramref name="model"/>'s synthesis images (row-major samples × <paramref name="views"/>): the first view of the first samples.</summary>
     public void AddSynthesis(int model, IReadOnlyList<RgbImage> images, int views) =>
         _synthesis[model].AddRange(Enumerable.Range(0, Math.Min(SynthesisColumns, images.Count / views)).Select(s => images[s * views]));
+
+    /// <summary>Model <paramref name="model"/>'s restorations of the next test photo, with the degraded inputs they started from.</summary>
+    public void AddRestoration(int model, RgbImage masked, RgbImage inpainted, RgbImage lowRes, RgbImage restored) =>
+        _restoration[model].Add((masked, inpainted, lowRes, restored));
 
     /// <summary>Writes the figures; returns their paths.</summary>
     public List<string> Write(string dir, EvalReport report, string? identityNetwork, string? diversityNetwork)
@@ -82,6 +89,26 @@ internal sealed class EvalFigures(int models, IReadOnlyList<ProjectionTarget> ph
                 report.Models.Select(m => $"{m.Model.Label}\nID_sim {F(m.Synthesis.IdSim)}\ndiversity {F(m.Synthesis.Diversity)}").ToList(),
                 Enumerable.Range(0, _synthesis[0].Count).Select(i => $"sample {i}").ToList(), Cell));
 
+        if (_restoration[0].Count > 0)
+            Save(EvalTables.Fig6Png, () =>
+            {
+                var tiles = new List<RgbImage>();
+                var rows = new List<string>();
+                for (int p = 0; p < _restoration[0].Count; p++)
+                {
+                    string name = Path.GetFileNameWithoutExtension(photos[p].Name);
+                    var truth = ReferenceImages.ToImage(photos[p].Image, resolution);
+                    tiles.Add(_restoration[0][p].Masked); tiles.AddRange(_restoration.Select(r => r[p].Inpainted)); tiles.Add(truth);
+                    rows.Add($"{name}\ninpainting");
+                    tiles.Add(_restoration[0][p].LowRes); tiles.AddRange(_restoration.Select(r => r[p].Restored)); tiles.Add(truth);
+                    rows.Add($"{name}\nsuper-res");
+                }
+                var columns = new[] { "degraded input" }.Concat(report.Models.Select(m => m.Restoration is { } r
+                    ? $"{m.Model.Label}\nID inpaint {F(r.InpaintingIdSimilarity)}\nID super-res {F(r.SuperResolutionIdSimilarity)}" : m.Model.Label)).Append("original photo").ToList();
+                return LabelledGrid.Render(tiles, "Fig. 6: inpainting (centred box) and super-resolution from the person's alpha+ space (means over photos)" + idNote,
+                    rows, columns, Cell);
+            });
+
         var sized = report.Models.Where(m => m.Adapter.TrainedValues > 0).ToList();
         var series = new List<PlotSeries>();
         void Series(string name, Func<ModelScores, double> value)
@@ -92,12 +119,13 @@ internal sealed class EvalFigures(int models, IReadOnlyList<ProjectionTarget> ph
         Series("inversion ID sim", m => m.Inversion?.IdSimilarity ?? double.NaN);
         Series("interpolation ID_sim", m => m.Interpolation?.Mean ?? double.NaN);
         Series("synthesis ID_sim", m => m.Synthesis.IdSim);
-        Series("diversity", m => m.Synthesis.Diversity);
+        Series("inpainting ID sim", m => m.Restoration?.InpaintingIdSimilarity ?? double.NaN);
+        Series("super-res ID sim", m => m.Restoration?.SuperResolutionIdSimilarity ?? double.NaN);
         if (series.Count > 0)
             Save(EvalTables.Table1Png, () => LinePlot.Render(series, new LinePlotOptions
             {
-                Title = $"Table 1: scores against adapter size ({string.Join(", ", sized.Select(m => m.Model.Label))}; the base model stores none){idNote}",
-                XLabel = "values stored in the adapter (log scale)", YLabel = "score (cosine / LPIPS)", XScale = AxisScale.Logarithmic, YScale = AxisScale.Linear,
+                Title = $"Table 1: identity against adapter size ({string.Join(", ", sized.Select(m => m.Model.Label))}; the base model stores none; diversity and LPIPS in the table){idNote}",
+                XLabel = "values stored in the adapter (log scale)", YLabel = "ID similarity (ArcFace cosine)", XScale = AxisScale.Logarithmic, YScale = AxisScale.Linear,
             }));
         return files;
     }

@@ -1,5 +1,5 @@
 // The numbers of one evaluation, per model: inversion (Fig. 3), interpolation ID_sim per θ (Fig. 4), synthesis ID_sim
-// and diversity (Fig. 5), plus the adapter summary (Table 1). A metric that was not computed is NaN (its network was
+// and diversity (Fig. 5), inpainting / super-resolution (Fig. 6), plus the adapter summary (Table 1). A metric that was not computed is NaN (its network was
 // unavailable); the notes say which networks had random weights.
 namespace My3DGen.Tasks.Evaluation;
 
@@ -31,13 +31,25 @@ public sealed record InterpolationScores(int Pairs, double[] Thetas, double[] Id
 /// <param name="ClusterCount">Training photos used as clusters.</param>
 public sealed record SynthesisScores(int Images, double IdSim, double Diversity, double DiversityStd, int Clusters, int ClusterCount);
 
+/// <summary>Fig. 6: means over the test photos of the restorations from the person's α⁺ space against the undegraded photo.</summary>
+/// <param name="Photos">Photos restored.</param>
+/// <param name="InpaintingIdSimilarity">ArcFace cosine of the inpainted image (centred box hole, Poisson blend) and the photo.</param>
+/// <param name="InpaintingLpipsHole">LPIPS-alex of the inpainted image and the photo over the hole's box.</param>
+/// <param name="SuperResolutionIdSimilarity">ArcFace cosine of the restoration from the low-resolution photo and the photo.</param>
+/// <param name="SuperResolutionLpips">LPIPS-alex of that restoration and the photo.</param>
+/// <param name="SuperResolutionMse">MSE of the area-downsampled restoration and the low-resolution input ([−1,1] scale).</param>
+public sealed record RestorationScores(int Photos, double InpaintingIdSimilarity, double InpaintingLpipsHole, double SuperResolutionIdSimilarity,
+    double SuperResolutionLpips, double SuperResolutionMse);
+
 /// <summary>Everything measured for one model.</summary>
 /// <param name="Model">The model.</param>
 /// <param name="Adapter">Its adapter summary (Table 1).</param>
 /// <param name="Inversion">Fig. 3 numbers, or null when no test photo was given.</param>
 /// <param name="Interpolation">Fig. 4 numbers, or null without an identity network.</param>
 /// <param name="Synthesis">Fig. 5 numbers.</param>
-public sealed record ModelScores(EvalModel Model, AdapterSummary Adapter, InversionScores? Inversion, InterpolationScores? Interpolation, SynthesisScores Synthesis);
+/// <param name="Restoration">Fig. 6 numbers, or null when no test photo was given.</param>
+public sealed record ModelScores(EvalModel Model, AdapterSummary Adapter, InversionScores? Inversion, InterpolationScores? Interpolation, SynthesisScores Synthesis,
+    RestorationScores? Restoration);
 
 /// <summary>The result of <see cref="EvalService.Run"/>.</summary>
 /// <param name="Models">Per model, in the order given (the base first).</param>

@@ -1,6 +1,7 @@
 // `eval`: the paper's protocol for one person over several models (the base and each adapter): PTI inversion of the
 // test photos (Fig. 3), interpolation between anchor pairs with ID_sim per θ (Fig. 4), P0 synthesis with ID_sim and
-// diversity (Fig. 5), and the adapter sizes beside the scores (Table 1). Each model's task outputs go to <label>/…; the
+// diversity (Fig. 5), inpainting and super-resolution of the test photos (Fig. 6), and the adapter sizes beside the
+// scores (Table 1). Each model's task outputs go to <label>/…; the
 // tables and figures to the output folder (EvalTables, EvalFigures). The generator is the base again when it returns.
 using System.Diagnostics;
 using My3DGen.Models;
@@ -15,6 +16,7 @@ using My3DGen.Tasks.Interpolation;
 using My3DGen.Tasks.Inversion;
 using My3DGen.Tasks.Latents;
 using My3DGen.Tasks.Rendering;
+using My3DGen.Tasks.Restoration;
 using My3DGen.Tasks.Synthesis;
 
 namespace My3DGen.Tasks.Evaluation;
@@ -45,7 +47,7 @@ public sealed record EvalRequest
 /// <summary>Runs the evaluation protocol.</summary>
 public static class EvalService
 {
-    const string Inversion = "inversion", Interpolation = "interpolation", Synthesis = "synthesis";
+    const string Inversion = "inversion", Interpolation = "interpolation", Synthesis = "synthesis", Restoration = "inpainting + super-resolution";
 
     /// <summary>Evaluates every model and writes the tables, plots and each task's outputs.</summary>
     /// <exception cref="TaskInputException">A bad label, fewer than 2 anchors, or a test photo of another size.</exception>
@@ -71,14 +73,14 @@ public static class EvalService
         var figures = new EvalFigures(request.Models.Count, testPhotos, res);
         var scores = new List<ModelScores>();
         var files = new List<string>();
-        int unit = 0, units = request.Models.Count * 3;
+        int unit = 0, units = request.Models.Count * 4;
         foreach (var model in request.Models)
         {
             cancel.ThrowIfCancellationRequested();
             var summary = model.AdapterPath == null ? AdapterSummary.Base : AdapterSummary.Read(model.AdapterPath);
             using var applied = model.AdapterPath == null ? null : AdapterFile.Apply(generator, model.AdapterPath);
             applied?.Merge();
-            string title = $"{request.GeneratorName}, {model.Label} ({summary.Describe()})";
+            string title = $"{request.GeneratorName}, {model.Label}" + (model.Label == summary.Describe() ? "" : $" ({summary.Describe()})");
             IProgress<TaskProgress> Stage(string stage)
             {
                 int at = unit++;
@@ -97,9 +99,10 @@ public static class EvalService
             }, Stage(Synthesis), cancel);
             files.AddRange(synth.Files);
             figures.AddSynthesis(index, synth.Images!, o.SynthesisViews);
+            var restoration = EvalRestoration.Run(generator, request, index, testPhotos, title, figures, files, Stage(Restoration), cancel);
             var d = synth.Diversity;
             scores.Add(new ModelScores(model, summary, inversion, interpolation, new SynthesisScores(synth.Images!.Count, synth.IdentitySimilarity ?? double.NaN,
-                d?.Score ?? double.NaN, d?.Std ?? double.NaN, d?.Clusters.Count(c => c.Size >= 2) ?? 0, clusters.Count)));
+                d?.Score ?? double.NaN, d?.Std ?? double.NaN, d?.Clusters.Count(c => c.Size >= 2) ?? 0, clusters.Count), restoration));
         }
         var report = new EvalReport(scores, notes, files, clock.Elapsed, nets.RandomWeights.ToList());
         var drawn = figures.Write(dir, report, scorer?.Name, diversity?.Name);
@@ -122,6 +125,7 @@ public static class EvalService
             if (p.Image.Length != 3 * r * r) throw new TaskInputException(p.Name, $"test photo is not {r}x{r}");
         if (request.TestPhotos.Count > 0 && (request.Networks.LpipsAlex == null || request.Networks.LpipsVgg == null))
             throw new ArgumentException("inverting test photos needs LPIPS-alex (tuning loss) and LPIPS-vgg (projection loss) networks", nameof(request));
+        if (request.TestPhotos.Count > 0) SuperResolutionService.CheckSide("super-resolution side", request.Options.SuperResolutionSide, r);
     }
 
     /// <summary><paramref name="count"/> photos evenly spaced over the set (all when null or larger).</summary>
@@ -137,6 +141,8 @@ public static class EvalService
             $"ID_sim (formula (2)) reference set: {references} {(testReferences ? "test" : "training")} photo(s)" + (scorer != null ? $"; {scorer.Name}" : ""),
             inverted > 0 ? $"inversion (Fig. 3): {inverted} of {request.TestPhotos.Count} test photo(s), each model's reconstruction against the photo"
                 : "inversion (Fig. 3): not run (no test photos given)",
+            inverted > 0 ? $"inpainting and super-resolution (Fig. 6): the same test photo(s), a centred box of {InpaintingRequest.DefaultBoxFraction.ToString(System.Globalization.CultureInfo.InvariantCulture)} of the side (Poisson blend) and {request.Options.SuperResolutionSide}^2 area-downsampled inputs; scored against the undegraded photo"
+                : "inpainting and super-resolution (Fig. 6): not run (no test photos given)",
             $"diversity clusters: {clusters} of {request.TrainPhotos.Count} training photo(s)",
         };
         foreach (var (m, why) in nets.Unavailable) notes.Add($"{m}: unavailable ({why})");

@@ -1,4 +1,4 @@
-// The evaluation's tables as files: eval.md (every table with its caption, the notes, links to the figures), one CSV per
+// The evaluation's tables as files (Figs. 3-6, Table 1): eval.md (every table with its caption, the notes, links to the figures), one CSV per
 // table (invariant culture, empty cell = not computed, a random_weights column naming the networks that had random
 // weights) and eval.json for scripts. Written atomically.
 using System.Globalization;
@@ -15,7 +15,7 @@ public static class EvalTables
 {
     /// <summary>The file names of the tables and figures.</summary>
     public const string Markdown = "eval.md", Json = "eval.json", Fig3Csv = "fig3_inversion.csv", Fig4Csv = "fig4_interpolation_id_sim.csv",
-        Fig5Csv = "fig5_synthesis.csv", Table1Csv = "table1_rank_sweep.csv", Fig3Png = "fig3_inversion.png", Fig4Png = "fig4_interpolation.png",
+        Fig5Csv = "fig5_synthesis.csv", Fig6Csv = "fig6_restoration.csv", Fig6Png = "fig6_restoration.png", Table1Csv = "table1_rank_sweep.csv", Fig3Png = "fig3_inversion.png", Fig4Png = "fig4_interpolation.png",
         Fig4PlotPng = "fig4_interpolation_id_sim.png", Fig5Png = "fig5_synthesis.png", Table1Png = "table1_rank_sweep.png";
 
     /// <summary>One table: its caption, header and rows of cells (numbers formatted invariantly; empty = not computed; the last
@@ -77,12 +77,20 @@ public static class EvalTables
             ["model", "adapter", "images", "id_sim", "diversity", "diversity_std", "clusters_with_2plus", "clusters", "random_weights"],
             r.Models.Select(m => new[] { m.Model.Label, m.Adapter.Describe(), I(m.Synthesis.Images), N(m.Synthesis.IdSim), N(m.Synthesis.Diversity),
                 N(m.Synthesis.DiversityStd), I(m.Synthesis.Clusters), I(m.Synthesis.ClusterCount), random }).ToList())));
+        if (r.Models.Any(m => m.Restoration != null))
+            list.Add((Fig6Csv, new Table("Fig. 6: inpainting and super-resolution from the person's alpha+ space, restoration vs the undegraded photo (means over photos)",
+                ["model", "adapter", "photos", "inpainting_id_similarity", "inpainting_lpips_alex_hole", "superres_id_similarity", "superres_lpips_alex",
+                 "superres_downsampled_mse", "random_weights"],
+                r.Models.Where(m => m.Restoration != null).Select(m => new[] { m.Model.Label, m.Adapter.Describe(), I(m.Restoration!.Photos),
+                    N(m.Restoration.InpaintingIdSimilarity), N(m.Restoration.InpaintingLpipsHole), N(m.Restoration.SuperResolutionIdSimilarity),
+                    N(m.Restoration.SuperResolutionLpips), N(m.Restoration.SuperResolutionMse, "0.000000"), random }).ToList())));
         list.Add((Table1Csv, new Table("Table 1: adapter size against the scores (rank sweep)",
             ["model", "mode", "rank", "stored_values", "adapter_kib", "inversion_lpips_alex", "inversion_dists", "inversion_id_similarity",
-             "interpolation_id_sim", "synthesis_id_sim", "diversity", "random_weights"],
+             "interpolation_id_sim", "synthesis_id_sim", "diversity", "inpainting_id_similarity", "superres_id_similarity", "random_weights"],
             r.Models.Select(m => new[] { m.Model.Label, m.Adapter.Mode, m.Adapter.Rank is int k ? I(k) : "", I(m.Adapter.TrainedValues),
                 N(m.Adapter.FileBytes / 1024.0, "0.0"), N(m.Inversion?.LpipsAlex), N(m.Inversion?.Dists), N(m.Inversion?.IdSimilarity),
-                N(m.Interpolation?.Mean), N(m.Synthesis.IdSim), N(m.Synthesis.Diversity), random }).ToList())));
+                N(m.Interpolation?.Mean), N(m.Synthesis.IdSim), N(m.Synthesis.Diversity), N(m.Restoration?.InpaintingIdSimilarity),
+                N(m.Restoration?.SuperResolutionIdSimilarity), random }).ToList())));
         return list;
     }
 
@@ -120,6 +128,11 @@ public static class EvalTables
                 {
                     ["pairs"] = p.Pairs, ["thetas"] = new JsonArray(p.Thetas.Select(t => (JsonNode)t!).ToArray()),
                     ["idSim"] = new JsonArray(p.IdSim.Select(v => D(v)).ToArray()), ["meanIdSim"] = D(p.Mean),
+                } : null,
+                ["restoration"] = m.Restoration is { } x ? new JsonObject
+                {
+                    ["photos"] = x.Photos, ["inpaintingIdSimilarity"] = D(x.InpaintingIdSimilarity), ["inpaintingLpipsAlexHole"] = D(x.InpaintingLpipsHole),
+                    ["superresIdSimilarity"] = D(x.SuperResolutionIdSimilarity), ["superresLpipsAlex"] = D(x.SuperResolutionLpips), ["superresDownsampledMse"] = D(x.SuperResolutionMse),
                 } : null,
                 ["synthesis"] = new JsonObject
                 {

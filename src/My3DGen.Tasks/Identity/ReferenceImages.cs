@@ -1,7 +1,5 @@
 // The person's photos as named RGB images for the metrics: formula (2)'s reference set (ID_sim) and the diversity
 // metric's cluster centres, from a person dataset or a folder of photos (CHW floats in [−1, 1] → 8-bit RGB).
-using My3DGen.Engine.Backends.Cpu;
-using My3DGen.Engine.Tensors;
 using My3DGen.Models.Imaging;
 using My3DGen.Models.Metrics;
 using My3DGen.Personalization.Data;
@@ -21,9 +19,5 @@ public static class ReferenceImages
         photos.Select(p => new NamedImage(p.Name, ToImage(p.Image, resolution))).ToList();
 
     /// <summary>3·R·R CHW floats in [−1, 1] as an RGB image.</summary>
-    public static RgbImage ToImage(float[] chw, int resolution)
-    {
-        using var t = Tensor.FromArray(CpuBackend.Instance, chw, 1, 3, resolution, resolution);
-        return ImageExport.FromRgb(t);
-    }
+    public static RgbImage ToImage(float[] chw, int resolution) => Restoration.RestorationOutputs.Picture(chw, resolution);
 }
