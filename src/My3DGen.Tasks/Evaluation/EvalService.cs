@@ -140,9 +140,9 @@ public static class EvalService
             "protocol: " + request.Options.Describe(),
             $"ID_sim (formula (2)) reference set: {references} {(testReferences ? "test" : "training")} photo(s)" + (scorer != null ? $"; {scorer.Name}" : ""),
             inverted > 0 ? $"inversion (Fig. 3): {inverted} of {request.TestPhotos.Count} test photo(s), each model's reconstruction against the photo"
-                : "inversion (Fig. 3): not run (no test photos given)",
+                : "inversion (Fig. 3): not run (no test photos)",
             inverted > 0 ? $"inpainting and super-resolution (Fig. 6): the same test photo(s), a centred box of {InpaintingRequest.DefaultBoxFraction.ToString(System.Globalization.CultureInfo.InvariantCulture)} of the side (Poisson blend) and {request.Options.SuperResolutionSide}^2 area-downsampled inputs; scored against the undegraded photo"
-                : "inpainting and super-resolution (Fig. 6): not run (no test photos given)",
+                : "inpainting and super-resolution (Fig. 6): not run (no test photos)",
             $"diversity clusters: {clusters} of {request.TrainPhotos.Count} training photo(s)",
         };
         foreach (var (m, why) in nets.Unavailable) notes.Add($"{m}: unavailable ({why})");
