@@ -19,7 +19,7 @@ internal static class CliApp
                      ConvertCommand.Create(session), InspectCommand.Create(session), RenderCommand.Create(session), ShapeCommand.Create(session),
                      PrepareCommand.Create(session), ProjectCommand.Create(session), MetricsCommand.Create(session),
                      InterpolateCommand.Create(session), SynthesizeCommand.Create(session), FitDirectionCommand.Create(session), EditCommand.Create(session), InvertCommand.Create(session),
-                     InpaintCommand.Create(session), SuperresCommand.Create(session) })
+                     InpaintCommand.Create(session), SuperresCommand.Create(session), EvalCommand.Create(session) })
             root.Subcommands.Add(c);
         HelpWithExamples.Install(root, session.Examples);
         var parse = root.Parse(args);

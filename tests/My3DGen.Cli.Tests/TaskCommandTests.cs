@@ -1,6 +1,8 @@
 // The task verbs end to end on the CLI test person (tiny model, 4 photos): fit-direction reports its validation
-// accuracy and writes a unit [1,512] direction, interpolate / synthesize / edit write their grids, and bad inputs (an
-// unknown anchor, a direction of the wrong shape, a bad policy) are one-line errors with exit codes 1 / 2.
+// accuracy and writes a unit [1,512] direction, interpolate / synthesize / edit write their grids (with ID_sim and
+// diversity from labelled random networks), eval writes every table and figure, and bad inputs (an unknown anchor, a
+// direction of the wrong shape, a bad policy, two models with one label, test photos without networks) are one-line
+// errors with exit codes 1 / 2.
 using System.Text.Json;
 using My3DGen.Engine.IO;
 
@@ -12,7 +14,7 @@ public class TaskCommandTests
     [Test]
     public void EachTaskVerbHasHelpWithExamples()
     {
-        foreach (var verb in new[] { "interpolate", "synthesize", "fit-direction", "edit", "invert" })
+        foreach (var verb in new[] { "interpolate", "synthesize", "fit-direction", "edit", "invert", "eval" })
         {
             var help = CliRunner.Run(verb, "--help");
             Assert.That(help.Code, Is.Zero, verb);
@@ -71,6 +73,61 @@ public class TaskCommandTests
         var edited = NpyFile.Read(Path.Combine(dir, "edit-ws", "latents.npy")).Data;
         var synthesized = NpyFile.Read(Path.Combine(dir, "synth", "latents.npy")).Data;
         Assert.That(edited.Zip(synthesized, (a, b) => Math.Abs(a - b)).Max(), Is.LessThanOrEqualTo(1e-5));
+    }
+
+    [Test]
+    public void InterpolateAndSynthesizeReportIdentityAndDiversity()
+    {
+        var dir = TestWorld.CaseDir();
+        var run = CliRunner.Run("interpolate", "-m", TestWorld.Model, "--adapter", TestWorld.Adapter, "--data", TestWorld.Dataset, "--from", "0", "--to", "1",
+            "--steps", "2", "--views", "1", "--random-weights", "--device", "cpu", "-o", Path.Combine(dir, "morph"), "--json");
+        Assert.That(run.Code, Is.Zero, run.ToString());
+        using (var json = JsonDocument.Parse(run.Stdout))
+        {
+            Assert.That(json.RootElement.GetProperty("idSim").GetArrayLength(), Is.EqualTo(2));
+            Assert.That(json.RootElement.GetProperty("idSimNetwork").GetString(), Does.Contain("RANDOM WEIGHTS"));
+        }
+        Assert.That(run.Stderr, Does.Contain("RANDOM WEIGHTS").And.Contain("ID_sim"));
+        Assert.That(File.ReadAllLines(Path.Combine(dir, "morph", "interpolation.csv"))[0], Is.EqualTo("theta,id_sim"));
+
+        run = CliRunner.Run("synthesize", "-m", TestWorld.Model, "--data", TestWorld.Dataset, "-n", "3", "--views", "1", "--random-weights",
+            "--diversity-size", "32", "--device", "cpu", "-o", Path.Combine(dir, "synth"), "--json");
+        Assert.That(run.Code, Is.Zero, run.ToString());
+        using (var json = JsonDocument.Parse(run.Stdout))
+        {
+            Assert.That(json.RootElement.GetProperty("idSim").GetDouble(), Is.InRange(-1, 1));
+            Assert.That(json.RootElement.GetProperty("diversityNetwork").GetString(), Does.Contain("LPIPS-vgg").And.Contain("RANDOM WEIGHTS"));
+        }
+        using var samples = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "synth", "samples.json")));
+        Assert.That(samples.RootElement.GetProperty("clusters").GetArrayLength(), Is.EqualTo(4), "one cluster per training photo");
+    }
+
+    [Test]
+    public void EvalWritesEveryTableOnTheTestPerson()
+    {
+        var dir = TestWorld.CaseDir();
+        string o = Path.Combine(dir, "eval");
+        var run = CliRunner.Run("eval", "-m", TestWorld.Model, "--data", TestWorld.Dataset, "--test", TestWorld.Dataset, "--adapter", "r1=" + TestWorld.Adapter,
+            "--random-weights", "--quick", "--project-steps", "1", "--tune-steps", "1", "--restore-steps", "1", "--thetas", "2", "--views", "1", "--samples", "2", "--sample-views", "1",
+            "--clusters", "2", "--diversity-size", "32", "--device", "cpu", "-o", o, "--json");
+        Assert.That(run.Code, Is.Zero, run.ToString());
+        using var json = JsonDocument.Parse(run.Stdout);
+        Assert.That(json.RootElement.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("label").GetString()), Is.EqualTo(new[] { "base", "r1" }));
+        Assert.That(json.RootElement.GetProperty("randomWeights").GetArrayLength(), Is.GreaterThan(0));
+        foreach (var f in new[] { "eval.md", "eval.json", "fig3_inversion.csv", "fig4_interpolation_id_sim.csv", "fig5_synthesis.csv", "table1_rank_sweep.csv",
+                     "fig3_inversion.png", "fig4_interpolation.png", "fig4_interpolation_id_sim.png", "fig5_synthesis.png", "fig6_restoration.csv", "fig6_restoration.png",
+                     "table1_rank_sweep.png", "r1/inpainting/img0/inpainted.png", "r1/superres/img0/restoration.png" })
+            Assert.That(File.Exists(Path.Combine(o, f)), f);
+        Assert.That(run.Stderr, Does.Contain("Table 1").And.Contain("RANDOM WEIGHTS"));
+        Assert.That(File.ReadAllLines(Path.Combine(o, "table1_rank_sweep.csv")), Has.Length.EqualTo(3));
+
+        run = CliRunner.Run("eval", "-m", TestWorld.Model, "--data", TestWorld.Dataset, "--adapter", "a=" + TestWorld.Adapter, "--adapter", "a=" + TestWorld.Adapter, "-o", Path.Combine(dir, "x"));
+        Assert.That(run.Code, Is.EqualTo(2), run.ToString());
+        Assert.That(run.Stderr, Does.Contain("'a'"));
+        run = CliRunner.Run("eval", "-m", TestWorld.Model, "--data", TestWorld.Dataset, "--test", TestWorld.Dataset, "--device", "cpu", "-o", Path.Combine(dir, "y"));
+        Assert.That(run.Code, Is.EqualTo(2), run.ToString());
+        Assert.That(run.StderrLines, Has.Length.EqualTo(1));
+        Assert.That(run.Stderr, Does.Contain("--random-weights"));
     }
 
     [Test]

@@ -27,6 +27,8 @@ internal static class UsageCases
         Usage("render --pitch beyond π/2", d => Render(d, "--pitch", "3"), "--pitch"),
         Usage("render --z and --ws together", d => Render(d, "--z", "a.npy", "--ws", "b.npy"), "--z and --ws"),
         Usage("--quiet with --verbose", d => Render(d, "-q", "-v"), "--quiet and --verbose"),
+        Usage("eval --thetas 1", d => ["eval", "-m", "g.safetensors", "--data", d.Out, "--thetas", "1", "-o", d.Out], "--thetas"),
+        Usage("eval --adapter with a bad label", d => ["eval", "-m", "g.safetensors", "--data", d.Out, "--adapter", "a/b=x.safetensors", "-o", d.Out], "--adapter"),
         Usage("shape --resolution 1", d => Shape(d, "--resolution", "1"), "--resolution"),
         Usage("shape --resolution 5000", d => Shape(d, "--resolution", "5000"), "--resolution"),
         Usage("shape --level NaN", d => Shape(d, "--level=NaN"), "--level"),

@@ -47,9 +47,10 @@ internal static class DemoCommand
             o.Line($"pictures: {report.ContactSheet} (rows: person, base, personalized; columns: held-out poses)");
             o.Line($"loss curve: {report.LossCurve}");
             o.Line($"adapter: {report.Adapter}");
+            o.Line($"for the other verbs: -m {report.Generator} --data {report.PersonFolder} (test photos: {report.TestFolder})");
             o.Line($"done in {report.Elapsed.TotalSeconds:F0} s");
             o.Result(new JsonObject { ["ok"] = true, ["out"] = report.OutputDirectory, ["contactSheet"] = report.ContactSheet, ["lossCurve"] = report.LossCurve,
-                ["adapter"] = report.Adapter, ["before"] = new JsonObject { ["mse"] = report.Before.Mse, ["lpips"] = report.Before.Lpips },
+                ["adapter"] = report.Adapter, ["generator"] = report.Generator, ["person"] = report.PersonFolder, ["test"] = report.TestFolder, ["before"] = new JsonObject { ["mse"] = report.Before.Mse, ["lpips"] = report.Before.Lpips },
                 ["after"] = new JsonObject { ["mse"] = report.After.Mse, ["lpips"] = report.After.Lpips }, ["trainableParameters"] = report.TrainableCount,
                 ["adapterBytes"] = report.AdapterBytes, ["seconds"] = report.Elapsed.TotalSeconds });
             return ExitCodes.Ok;

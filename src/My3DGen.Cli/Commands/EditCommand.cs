@@ -45,7 +45,7 @@ internal static class EditCommand
             if ((p.GetValue(start) == null) == (p.GetValue(wsFile) == null)) throw new UsageException("give exactly one of --start (an anchor) and --ws (a latent file)");
             string dirPath = OptionChecks.InputFile(p.GetValue(direction)!, "--direction"), outDir = p.GetValue(output)!;
             Models.Api.OutputPaths.PrepareFolder(outDir);
-            var (g, merged, anchors) = inputs.Load(p);
+            var (g, merged, anchors, _) = inputs.Load(p);
             using var _ = merged;
             var (n, norm) = DirectionFile.Read(dirPath, g.Config.WDim);
             if (Math.Abs(norm - 1) > 1e-3) o.Line($"note: {dirPath} had norm {norm:G4}; normalised to 1");

@@ -42,7 +42,7 @@ internal static class InpaintCommand
             string outDir = p.GetValue(output)!;
             string? maskPath = p.GetValue(mask) is string m ? OptionChecks.InputFile(m, "--mask") : null;
             OutputPaths.PrepareFolder(outDir);
-            var (g, merged, anchors) = inputs.Load(p);
+            var (g, merged, anchors, _) = inputs.Load(p);
             using var generator = g;
             using var adapter = merged;   // unmerged before the generator is freed
             int res = g.Config.ImgResolution;

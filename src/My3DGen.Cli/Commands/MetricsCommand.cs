@@ -19,13 +19,7 @@ internal static class MetricsCommand
         var generated = new Option<string?>("--generated") { Description = "folder of generated images (set modes)" };
         var reference = new Option<string?>("--reference") { Description = "folder of the person's reference images (--id-sim)" };
         var train = new Option<string?>("--train") { Description = "folder of the training images (--diversity)" };
-        var arcface = new Option<string?>("--arcface") { Description = "ArcFace IR-SE50 (`my3dgen convert model_ir_se50.pth`)" };
-        var vgg = new Option<string?>("--vgg") { Description = "torchvision VGG16 (`my3dgen convert vgg16-397923af.pth`): LPIPS-vgg, DISTS, diversity" };
-        var alex = new Option<string?>("--alexnet") { Description = "torchvision AlexNet (`my3dgen convert alexnet-owt-7be5be79.pth`): LPIPS-alex" };
-        var dists = new Option<string?>("--dists") { Description = "DISTS alpha/beta (`my3dgen convert weights.pt` of dists-pytorch)" };
-        var lin = new Option<string[]>("--lpips-lin") { Description = "LPIPS lin layers (converted alex.pth and/or vgg.pth; repeat the option)", AllowMultipleArgumentsPerToken = false };
-        var preprocess = new Option<string>("--id-preprocess") { Description = "ArcFace input: my3dgen (whole image pooled to 112², default) | psp (256², crop 35:223×32:220, 112²)", DefaultValueFactory = _ => "my3dgen" };
-        var random = new Option<bool>("--random-weights") { Description = "use random networks for metrics whose weights are not given (testing only; labelled in every output)" };
+        var weights = new MetricWeightOptions();
         var divSize = new Option<int>("--diversity-size") { Description = "side the diversity metric resizes images to (Ojha et al.: 256)", DefaultValueFactory = _ => 256 };
         var batch = new Option<int>("--batch") { Description = "images per network batch", DefaultValueFactory = _ => 8 };
         var jsonOut = new Option<string?>("--json-out") { Description = "write every number to this JSON file (pairs, mean, id_sim, diversity, unavailable)" };
@@ -36,7 +30,7 @@ internal static class MetricsCommand
                 "my3dgen metrics --id-sim --generated samples --reference person/test --arcface arcface.safetensors",
                 "my3dgen metrics --diversity --generated samples --train person/train --vgg vgg16.safetensors --lpips-lin vgg.safetensors",
                 "my3dgen metrics --show metrics.json"),
-            a, b, idSim, diversity, generated, reference, train, divSize, arcface, vgg, alex, dists, lin, preprocess, random, batch, jsonOut, show, device);
+            [a, b, idSim, diversity, generated, reference, train, divSize, .. weights.All, batch, jsonOut, show, device]);
         cmd.SetAction(p =>
         {
             if (p.GetValue(show) is string saved)
@@ -46,21 +40,12 @@ internal static class MetricsCommand
                 s.Output.Result(MetricsRun.Result(shown));
                 return ExitCodes.Ok;
             }
-            var mode = p.GetValue(preprocess) switch
-            {
-                "my3dgen" => ArcFacePreprocess.My3DGen, "psp" => ArcFacePreprocess.Psp,
-                var v => throw new UsageException($"--id-preprocess: '{v}' is not my3dgen or psp"),
-            };
+            var mode = weights.IdMode(p);
             var request = new MetricsRun.Request(p.GetValue(a), p.GetValue(b), p.GetValue(idSim), p.GetValue(diversity), p.GetValue(generated),
                 p.GetValue(reference), p.GetValue(train), mode, OptionChecks.InRange(p.GetValue(batch), "--batch", 1, 256), p.GetValue(jsonOut), p.GetValue(device),
                 OptionChecks.InRange(p.GetValue(divSize), "--diversity-size", 32, 1024))
             {
-                Weights = new MetricWeights
-                {
-                    ArcFace = Input(p.GetValue(arcface), "--arcface"), Vgg = Input(p.GetValue(vgg), "--vgg"), AlexNet = Input(p.GetValue(alex), "--alexnet"),
-                    Dists = Input(p.GetValue(dists), "--dists"), LpipsLin = (p.GetValue(lin) ?? []).Select(f => OptionChecks.InputFile(f, "--lpips-lin")).ToList(),
-                    RandomSeed = p.GetValue(random) ? 0 : null,
-                },
+                Weights = weights.Weights(p),
             };
             var report = MetricsRun.Run(s, request);
             MetricsTable.Print(s.Output, report);
@@ -70,6 +55,4 @@ internal static class MetricsCommand
         });
         return cmd;
     }
-
-    static string? Input(string? path, string option) => path == null ? null : OptionChecks.InputFile(path, option);
 }

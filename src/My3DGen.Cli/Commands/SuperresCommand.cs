@@ -31,7 +31,7 @@ internal static class SuperresCommand
             var (photoPath, camera) = set.PhotoAndCamera(p);
             string outDir = p.GetValue(output)!;
             OutputPaths.PrepareFolder(outDir);
-            var (g, merged, anchors) = inputs.Load(p);
+            var (g, merged, anchors, _) = inputs.Load(p);
             using var generator = g;
             using var adapter = merged;   // unmerged before the generator is freed
             int res = g.Config.ImgResolution;

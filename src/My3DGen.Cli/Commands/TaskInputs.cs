@@ -24,8 +24,8 @@ internal sealed class TaskInputs
     /// <summary>The model/adapter/data/device options.</summary>
     public Option[] Options => [Model, Adapter, Data, Anchors, Device];
 
-    /// <summary>Loads the generator (adapter merged; dispose the handle to unmerge) and the person's anchors.</summary>
-    public (Eg3dGenerator Generator, IDisposable? Merged, AnchorSet Anchors) Load(ParseResult p)
+    /// <summary>Loads the generator (adapter merged; dispose the handle to unmerge), the person's dataset and its anchors.</summary>
+    public (Eg3dGenerator Generator, IDisposable? Merged, AnchorSet Anchors, PersonDataset Data) Load(ParseResult p)
     {
         string? adapter = p.GetValue(Adapter), anchors = p.GetValue(Anchors);
         string data = p.GetValue(Data)!;
@@ -33,8 +33,8 @@ internal sealed class TaskInputs
         if (anchors != null) OptionChecks.InputFile(anchors, "--anchors");
         if (File.Exists(data)) throw new DatasetException(data, "is a file; --data takes the folder holding dataset.json");
         var g = Eg3dGenerator.Load(OptionChecks.InputFile(p.GetValue(Model)!, "--model"), DeviceSelector.Create(p.GetValue(Device)));
-        var set = AnchorSet.FromDataset(PersonDataset.Load(data, g.Config.ImgResolution, g.Config.NumWs, g.Config.WDim, anchors));
-        return (g, AdapterLoader.Merge(g, adapter), set);
+        var dataset = PersonDataset.Load(data, g.Config.ImgResolution, g.Config.NumWs, g.Config.WDim, anchors);
+        return (g, AdapterLoader.Merge(g, adapter), AnchorSet.FromDataset(dataset), dataset);
     }
 
     /// <summary>"model.safetensors + me.lora.safetensors" or "model.safetensors (base)".</summary>

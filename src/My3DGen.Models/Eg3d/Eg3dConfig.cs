@@ -144,6 +144,34 @@ public sealed record Eg3dConfig
         return cfg;
     }
 
+    /// <summary>The inverse of <see cref="FromMetadata"/>: the three metadata keys (init_kwargs, rendering_kwargs,
+    /// neural_rendering_resolution) a safetensors file needs for Eg3dGenerator.Load to rebuild this configuration.</summary>
+    public IReadOnlyDictionary<string, string> ToMetadata()
+    {
+        var r = Rendering;
+        var init = new JsonObject
+        {
+            ["z_dim"] = ZDim, ["w_dim"] = WDim, ["c_dim"] = CDim, ["img_resolution"] = ImgResolution, ["img_channels"] = ImgChannels,
+            ["mapping_kwargs"] = new JsonObject { ["num_layers"] = MappingLayers },
+            ["channel_base"] = ChannelBase, ["channel_max"] = ChannelMax, ["conv_clamp"] = ConvClamp is float c ? JsonValue.Create(c) : null,
+        };
+        var rk = new JsonObject
+        {
+            ["depth_resolution"] = r.DepthResolution, ["depth_resolution_importance"] = r.DepthResolutionImportance,
+            ["ray_start"] = r.RayStart, ["ray_end"] = r.RayEnd, ["box_warp"] = r.BoxWarp, ["clamp_mode"] = r.ClampMode,
+            ["white_back"] = r.WhiteBack, ["disparity_space_sampling"] = r.DisparitySpaceSampling, ["c_scale"] = r.CScale,
+            ["c_gen_conditioning_zero"] = r.CGenConditioningZero, ["decoder_lr_mul"] = r.DecoderLrMul,
+            ["superresolution_module"] = r.SuperresolutionModule, ["superresolution_noise_mode"] = r.SuperresolutionNoiseMode,
+            ["sr_antialias"] = r.SrAntialias, ["avg_camera_radius"] = r.AvgCameraRadius,
+            ["avg_camera_pivot"] = new JsonArray(r.AvgCameraPivot.Select(v => (JsonNode)JsonValue.Create(v)).ToArray()),
+        };
+        return new Dictionary<string, string>
+        {
+            ["init_kwargs"] = init.ToJsonString(), ["rendering_kwargs"] = rk.ToJsonString(),
+            ["neural_rendering_resolution"] = NeuralRenderingResolution.ToString(CultureInfo.InvariantCulture),
+        };
+    }
+
     /// <summary>Checks the values this implementation supports; throws a <see cref="ModelFormatException"/> naming the key.</summary>
     public void Validate(string path)
     {

@@ -18,6 +18,7 @@ public sealed class LoraNetwork : IDisposable
 {
     readonly List<(SynthesisLayer? Conv, ToRgbLayer? Rgb, FullyConnectedLayer? Fc, ILayerAdapter Adapter)> _attached = new();
     readonly TrainedBaseTensors _trainedBase = new();
+    TrainedBaseTensors? _premerge;
     readonly LoraNetwork? _below;
     bool _disposed;
     /// <summary>The generator this set is attached to.</summary>
@@ -111,36 +112,35 @@ public sealed class LoraNetwork : IDisposable
     public long TrainableCount => LoraParameterCount + TrainedBaseTensors.Sum(v => v.Value.Numel);
 
     /// <summary>Folds every ΔW into its base weight (affines: s·B·A divided by the layer's gain) and removes the
-    /// adapters, so inference runs the plain EG3D path at full speed.</summary>
+    /// adapters, so inference runs the plain EG3D path at full speed. The weights' previous values are kept (host copies)
+    /// so that <see cref="Unmerge"/> restores them exactly.</summary>
     public void Merge()
     {
         if (IsMerged) return;
         using var ng = Engine.Autograd.GradMode.NoGrad();
         using var scope = TensorScope.Begin();
+        _premerge = new TrainedBaseTensors();
         foreach (var (conv, rgb, fc, adapter) in _attached)
         {
             var w = conv?.Weight ?? rgb?.Weight ?? fc!.Weight;
+            _premerge.Add(w, trainable: false);
             w.AssignFrom(w + Delta(fc, adapter, w));
             SetAdapter(conv, rgb, fc, null);
         }
         IsMerged = true;
     }
 
-    /// <summary>Reverses <see cref="Merge"/>: subtracts the deltas and re-attaches the adapters.</summary>
+    /// <summary>Reverses <see cref="Merge"/>: writes back the weights as they were before it (bit for bit; subtracting the deltas
+    /// would leave rounding errors, and an adapter file checks the base model's hash) and re-attaches the adapters.</summary>
     /// <exception cref="InvalidOperationException">Another set is stacked on this one (remove it first).</exception>
     public void Unmerge()
     {
         if (!IsMerged) return;
         if (Generator.AttachedLora != this)
             throw new InvalidOperationException("another LoRA set is stacked on this merged one: dispose the stacked set first");
-        using var ng = Engine.Autograd.GradMode.NoGrad();
-        using var scope = TensorScope.Begin();
-        foreach (var (conv, rgb, fc, adapter) in _attached)
-        {
-            var w = conv?.Weight ?? rgb?.Weight ?? fc!.Weight;
-            w.AssignFrom(w - Delta(fc, adapter, w));
-            SetAdapter(conv, rgb, fc, adapter);
-        }
+        _premerge!.Restore();
+        _premerge = null;
+        foreach (var (conv, rgb, fc, adapter) in _attached) SetAdapter(conv, rgb, fc, adapter);
         IsMerged = false;
     }
 

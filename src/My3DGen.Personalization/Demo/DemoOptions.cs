@@ -4,10 +4,12 @@ namespace My3DGen.Personalization.Demo;
 /// <summary>Settings of <see cref="DemoRunner.Run"/>.</summary>
 public sealed record DemoOptions
 {
-    /// <summary>Folder receiving the contact sheet, the loss curve and the adapter (created if missing).</summary>
+    /// <summary>Folder receiving the contact sheet, the loss curve, the adapter, the base generator and the person's photo folders (created if missing).</summary>
     public required string OutputDirectory { get; init; }
     /// <summary>Training renders of the synthetic person (random poses).</summary>
     public int TrainImages { get; init; } = 40;
+    /// <summary>Held-out test photos of the person (new latents near the anchors, random poses in the paper's range) for `eval`.</summary>
+    public int TestImages { get; init; } = 4;
     /// <summary>Distinct latent anchors the training renders cycle through.</summary>
     public int Anchors { get; init; } = 4;
     /// <summary>Optimisation steps.</summary>

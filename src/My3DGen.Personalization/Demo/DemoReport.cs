@@ -1,4 +1,5 @@
-// What the built-in demo returns: where it wrote its pictures and adapter, and the held-out numbers before and after.
+// What the built-in demo returns: where it wrote its pictures, adapter, generator and person folders, and the held-out
+// numbers before and after.
 namespace My3DGen.Personalization.Demo;
 
 /// <summary>Mean error over the held-out views.</summary>
@@ -16,5 +17,9 @@ public sealed record DemoMetrics(double Mse, double Lpips);
 /// <param name="TrainableCount">Number of trained values.</param>
 /// <param name="AdapterBytes">Size of the adapter file.</param>
 /// <param name="Elapsed">Wall time of the whole demo.</param>
+/// <param name="Generator">The base generator (safetensors; `-m` of the other verbs).</param>
+/// <param name="PersonFolder">The training photos with dataset.json and their true anchors (`--data`).</param>
+/// <param name="TestFolder">Held-out photos of the person with dataset.json, no anchors (`eval --test`, `invert`).</param>
 public sealed record DemoReport(string OutputDirectory, string ContactSheet, string LossCurve, string Adapter,
-    DemoMetrics Before, DemoMetrics After, long TrainableCount, long AdapterBytes, TimeSpan Elapsed);
+    DemoMetrics Before, DemoMetrics After, long TrainableCount, long AdapterBytes, TimeSpan Elapsed,
+    string Generator, string PersonFolder, string TestFolder);

@@ -1,7 +1,8 @@
 // The built-in demo (no downloads): a small EG3D-architecture generator from a fixed seed, a synthetic
 // "person" made by perturbing it with a hidden random adapter, training renders of that person from
 // varied poses with known anchors, personalization of the base with a fresh rank-1 LoRA, and a
-// before/after comparison on held-out poses (numbers + a contact sheet PNG + the loss curve).
+// before/after comparison on held-out poses (numbers + a contact sheet PNG + the loss curve). It also writes
+// what the other verbs take: the base generator, the person folder (photos, dataset.json, anchors) and test photos.
 using System.Diagnostics;
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Backends;
@@ -16,6 +17,7 @@ using My3DGen.Personalization.Training;
 using My3DGen.Models;
 using My3DGen.Models.Api;
 using My3DGen.Models.Eg3d;
+using My3DGen.Personalization.Projection;
 
 namespace My3DGen.Personalization.Demo;
 
@@ -35,8 +37,11 @@ public static class DemoRunner
         stage?.Report($"building a tiny EG3D-architecture generator (seed {o.Seed})");
         var gen = Eg3dGenerator.CreateRandom(Eg3dConfig.Tiny, o.Seed, backend);
         MakeDensitySolid(gen);
+        var generatorPath = Path.Combine(o.OutputDirectory, "generator.safetensors");
+        var metadata = new Dictionary<string, string>(gen.Config.ToMetadata()) { ["source"] = $"my3dgen demo: random tiny EG3D, seed {o.Seed}" };
+        GeneratorFile.Save(gen, generatorPath, metadata);
         var rng = new Random(o.Seed);
-        var anchors = MakeAnchors(gen, rng, o.Anchors);
+        var (anchors, z0) = MakeAnchors(gen, rng, o.Anchors);
 
         stage?.Report($"rendering the synthetic person: {o.TrainImages} training views and {HeldOut.Length} held-out views");
         List<PersonSample> train;
@@ -55,6 +60,8 @@ public static class DemoRunner
                 return new PersonSample($"view_{i:D2}", img.ToArray(), gen.Config.ImgResolution, cam, ws);
             }).ToList();
             targets = RenderHeldOut(gen, anchors);
+            stage?.Report($"writing the person folder ({o.TrainImages} photos with anchors) and {o.TestImages} new test photos");
+            WritePhotoFolders(gen, o, train, z0);
         }
 
         using var lpips = Lpips.CreateRandom(LpipsNet.Alex, o.Seed, backend);
@@ -83,7 +90,29 @@ public static class DemoRunner
         LossCurvePlot.Render(trainer.LossHistory).SavePng(curvePath);
         foreach (var t in targets.Concat(beforeImages).Concat(afterImages)) t.Dispose();
         return new DemoReport(o.OutputDirectory, sheetPath, curvePath, adapterPath, before, after, trainer.Trainables.Count,
-            new FileInfo(adapterPath).Length, sw.Elapsed);
+            new FileInfo(adapterPath).Length, sw.Elapsed, generatorPath, Path.Combine(o.OutputDirectory, PersonFolderName), Path.Combine(o.OutputDirectory, TestFolderName));
+    }
+
+    /// <summary>The training photos' folder inside the output folder.</summary>
+    public const string PersonFolderName = "person";
+    /// <summary>The test photos' folder inside the output folder.</summary>
+    public const string TestFolderName = "test";
+
+    /// <summary>Writes person/ (the training renders, dataset.json, true anchors) and test/ (renders of the person, whom
+    /// <paramref name="gen"/> shows now, at new latents near z0 and random poses in the paper's range; dataset.json only).</summary>
+    static void WritePhotoFolders(Eg3dGenerator gen, DemoOptions o, List<PersonSample> train, double[] z0)
+    {
+        var cfg = gen.Config;
+        PhotoFolder.Write(Path.Combine(o.OutputDirectory, PersonFolderName), train.Select(t => new ProjectionTarget(t.Name + ".png", t.Image, t.Camera)).ToList(),
+            cfg.ImgResolution, train.Select(t => t.Latent).ToList(), cfg.NumWs, cfg.WDim);
+        var trng = new Random(o.Seed + 3);
+        var test = MapNear(gen, z0, trng, o.TestImages).Select((ws, i) =>
+        {
+            var cam = CameraLabel.Create((float)(trng.NextDouble() * 0.7 - 0.35), (float)(trng.NextDouble() * 0.5 - 0.25));
+            using var img = RenderService.RenderImages(gen, [(ws, cam)])[0];
+            return new ProjectionTarget($"test_{i:D2}.png", img.ToArray(), cam);
+        }).ToList();
+        PhotoFolder.Write(Path.Combine(o.OutputDirectory, TestFolderName), test, cfg.ImgResolution);
     }
 
     /// <summary>A fresh random decoder gives near-transparent fog; sharpening the density channel (×3 weights,
@@ -99,12 +128,19 @@ public static class DemoRunner
         gen.Decoder.Output.Bias.AssignFrom(b);
     }
 
-    static float[][] MakeAnchors(Eg3dGenerator gen, Random rng, int count)
+    /// <summary>The person's centre z0 and <paramref name="count"/> anchors mapped from z near it.</summary>
+    static (float[][] Anchors, double[] Z0) MakeAnchors(Eg3dGenerator gen, Random rng, int count)
+    {
+        var z0 = Enumerable.Range(0, gen.Config.ZDim).Select(_ => Gaussian(rng)).ToArray();
+        return (MapNear(gen, z0, rng, count), z0);
+    }
+
+    /// <summary>ws of <paramref name="count"/> z = z0 + 0.5·N(0, 1), mapped from the frontal camera with ψ = 0.7.</summary>
+    static float[][] MapNear(Eg3dGenerator gen, double[] z0, Random rng, int count)
     {
         var be = gen.Backend;
         using var ng = GradMode.NoGrad();
         using var scope = TensorScope.Begin();
-        var z0 = Enumerable.Range(0, gen.Config.ZDim).Select(_ => Gaussian(rng)).ToArray();
         var cond = CameraLabel.ToTensor(be, CameraLabel.Create(0f, 0f));
         return Enumerable.Range(0, count).Select(_ =>
         {

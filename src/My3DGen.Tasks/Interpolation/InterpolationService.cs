@@ -81,7 +81,7 @@ public static class InterpolationService
         string from = anchors.Names[request.From], to = anchors.Names[request.To];
         var captions = thetas.Select((t, i) => scores == null ? rowNames[i] : $"{rowNames[i]}\nID_sim {scores[i]:0.000}").ToList();
         string grid = Path.Combine(dir, "interpolation_grid.png");
-        OutputFileException.Guard(grid, () => LabelledGrid.Save(grid, tiles, $"{request.Title}: {from} (θ = 0) -> {to} (θ = 1)",
+        OutputFileException.Guard(grid, () => LabelledGrid.Save(grid, tiles, $"{request.Title}: {from} (θ = 0) -> {to} (θ = 1)" + (scores == null ? "" : $"\nID_sim: {request.IdentityScorer!.Name}"),
             captions, request.Views.Select(TaskViews.Caption).ToList(), Math.Min(192, generator.Config.ImgResolution)));
         files.Add(grid);
 

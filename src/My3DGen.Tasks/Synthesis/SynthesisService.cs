@@ -1,12 +1,15 @@
 // `synthesize` (paper Fig. 5): new latents sampled in the personal convex hull P0 (MyStyle's sampler), each rendered from
 // fixed views (the same for every sample) or its own random views in the paper's range; writes a grid (rows samples,
-// columns views), one PNG per sample and view, the latents [M, L, D], the mixing weights (samples.json) and ID_sim.
+// columns views), one PNG per sample and view, the latents [M, L, D], the mixing weights (samples.json), and, when the
+// metric networks are given, ID_sim (formula (2)) and the Ojha diversity of the rendered images around the training photos.
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using My3DGen.Engine.IO;
 using My3DGen.Models;
 using My3DGen.Models.Api;
 using My3DGen.Models.Imaging;
+using My3DGen.Models.Metrics;
+using My3DGen.Models.Perceptual;
 using My3DGen.Tasks.Identity;
 using My3DGen.Tasks.Latents;
 using My3DGen.Tasks.Rendering;
@@ -30,10 +33,25 @@ public sealed record SynthesisRequest
     public required string OutputDirectory { get; init; }
     /// <summary>When set, ID_sim (formula (2)) over all rendered images.</summary>
     public IIdentityScorer? IdentityScorer { get; init; }
+    /// <summary>When set, the Ojha diversity of all rendered images (spec §3.5).</summary>
+    public SynthesisDiversity? Diversity { get; init; }
     /// <summary>Sees every rendered image (row sample, column view) before it is discarded.</summary>
     public ImageObserver? Observer { get; init; }
     /// <summary>Title of the grid.</summary>
     public string Title { get; init; } = "Synthesis in the personal space P0";
+}
+
+/// <summary>The diversity metric's inputs: the LPIPS-VGG network and the cluster centres.</summary>
+/// <param name="LpipsVgg">LPIPS with VGG16 (random weights are labelled in the outputs).</param>
+/// <param name="Train">The person's training photos, one cluster each.</param>
+public sealed record SynthesisDiversity(Lpips LpipsVgg, IReadOnlyList<NamedImage> Train)
+{
+    /// <summary>Side the images are resized to (Ojha et al.: 256).</summary>
+    public int Size { get; init; } = 256;
+    /// <summary>Seed of the members kept in clusters over the cap.</summary>
+    public int Seed { get; init; }
+    /// <summary>The network's name for captions ("LPIPS-vgg", plus "RANDOM WEIGHTS" when it has them).</summary>
+    public string Name => "LPIPS-vgg" + (LpipsVgg.IsRandom ? ", RANDOM WEIGHTS" : "");
 }
 
 /// <summary>What a synthesis wrote.</summary>
@@ -41,7 +59,10 @@ public sealed record SynthesisRequest
 /// <param name="IdentitySimilarity">Formula (2) over every rendered image, or null without a scorer.</param>
 /// <param name="Grid">The grid PNG.</param>
 /// <param name="Files">Every file written.</param>
-public sealed record P0SynthesisResult(IReadOnlyList<P0Sample> Samples, double? IdentitySimilarity, string Grid, IReadOnlyList<string> Files);
+/// <param name="Diversity">The diversity of the rendered images, or null when not asked for.</param>
+/// <param name="Images">Every rendered image, row-major (sample, view).</param>
+public sealed record P0SynthesisResult(IReadOnlyList<P0Sample> Samples, double? IdentitySimilarity, string Grid, IReadOnlyList<string> Files,
+    DiversityResult? Diversity = null, IReadOnlyList<RgbImage>? Images = null);
 
 /// <summary>Synthesises new appearances of a person from their anchors.</summary>
 public static class SynthesisService
@@ -69,6 +90,12 @@ public static class SynthesisService
         }
         var tiles = LatentRows.Render(generator, samples.Select(s => s.Ws).ToList(), r => views[r], names, Observe, progress, cancel);
         double? idSim = request.IdentityScorer == null || tiles.Count == 0 ? null : idSum / tiles.Count;
+        DiversityResult? diversity = null;
+        if (request.Diversity is { } div && tiles.Count > 0)
+        {
+            var generated = tiles.Select((t, i) => new NamedImage($"sample_{i / columns:D3}_{views[i / columns][i % columns].Name}", t)).ToList();
+            diversity = DiversityMetric.Compute(div.LpipsVgg, generated, div.Train, div.Size, seed: div.Seed, cancel: cancel);
+        }
 
         var files = new List<string>();
         for (int r = 0; r < samples.Count; r++)
@@ -85,7 +112,10 @@ public static class SynthesisService
             : Enumerable.Range(1, columns).Select(c => $"random view {c}").ToList();
         if (samples.Count > 0)
         {
-            string title = request.Title + (idSim is double id ? $" (ID_sim {id:0.000}, {request.IdentityScorer!.Name})" : "");
+            var notes = new List<string>();
+            if (idSim is double id) notes.Add($"ID_sim {id:0.000} ({request.IdentityScorer!.Name})");
+            if (diversity != null) notes.Add($"diversity {Format(diversity.Score)} ({request.Diversity!.Name})");
+            string title = request.Title + (notes.Count > 0 ? "\n" + string.Join("; ", notes) : "");
             OutputFileException.Guard(grid, () => LabelledGrid.Save(grid, tiles, title, rowCaptions, columnCaptions, Math.Min(160, generator.Config.ImgResolution), textScale: 1));
             files.Add(grid);
         }
@@ -96,7 +126,12 @@ public static class SynthesisService
         string json = Path.Combine(dir, "samples.json");
         var doc = new JsonObject
         {
-            ["seed"] = request.Seed, ["anchorsPerSample"] = request.AnchorsPerSample, ["idSim"] = idSim,
+            ["seed"] = request.Seed, ["anchorsPerSample"] = request.AnchorsPerSample, ["idSim"] = idSim, ["idSimNetwork"] = request.IdentityScorer?.Name,
+            ["diversity"] = diversity == null || double.IsNaN(diversity.Score) ? null : diversity.Score,
+            ["diversityStd"] = diversity == null || double.IsNaN(diversity.Std) ? null : diversity.Std,
+            ["diversityNetwork"] = diversity == null ? null : request.Diversity!.Name,
+            ["clusters"] = diversity == null ? null : new JsonArray(diversity.Clusters.Select(c => (JsonNode)new JsonObject
+                { ["train"] = c.Train, ["size"] = c.Size, ["meanLpips"] = double.IsNaN(c.MeanLpips) ? null : c.MeanLpips }).ToArray()),
             ["samples"] = new JsonArray(samples.Select(s => (JsonNode)new JsonObject
             {
                 ["index"] = s.Index,
@@ -107,6 +142,9 @@ public static class SynthesisService
         };
         OutputFileException.Guard(json, () => AtomicFile.WriteAllBytes(json, System.Text.Encoding.UTF8.GetBytes(doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }))));
         files.Add(json);
-        return new P0SynthesisResult(samples, idSim, grid, files);
+        return new P0SynthesisResult(samples, idSim, grid, files, diversity, tiles);
     }
+
+    /// <summary>A diversity score for captions: "n/a" when no cluster had 2 members.</summary>
+    public static string Format(double score) => double.IsNaN(score) ? "n/a (no cluster with 2+ images)" : score.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
 }
