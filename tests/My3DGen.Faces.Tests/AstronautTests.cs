@@ -74,21 +74,22 @@ public class AstronautTests
         }
     }
 
+    // Rescaled with Lanczos-3, as a photo editor would. A blurrier resize moves the crop more because the model sees a
+    // softer face: with a triangle (bilinear) ×0.75 the mouth corners come 0.2–0.35 px closer together and the crop
+    // shrinks by ~2 px at 512 (measured, not asserted).
     [Test]
-    // The issue asks for 1 px; measured up to ~1.6 px (FaceMesh's landmarks move by ~0.5 photo px when the face is
-    // resampled or the detector's box changes), so the crop is held to 2 px here and the shortfall is reported.
     public void RescaleAndPadLeaveCropWithinOnePixelAndPoseWithinOneDegree()
     {
         var cases = new (string Name, PlanarImage Image, double Scale, double Dx, double Dy)[]
         {
-            ("rescaled ×0.75", Rescaled(Astronaut(), 0.75), 0.75, 0, 0),
-            ("rescaled ×1.6", Rescaled(Astronaut(), 1.6), 1.6, 0, 0),
+            ("rescaled ×0.75", Rescaled(Astronaut(), 0.75), 384 / 512.0, 0, 0),
+            ("rescaled ×1.6", Rescaled(Astronaut(), 1.6), 819 / 512.0, 0, 0),
             ("padded 900×700 at (260,110)", Padded(Astronaut(), 900, 700, 260, 110), 1, 260, 110),
         };
         var (y0, p0, r0) = Base.Pose!.Angles();
         foreach (var (name, image, scale, dx, dy) in cases)
         {
-            const double limit = 2;
+            const double limit = 1;
             var a = Analyze(name, image);
             Assert.That(a.Accepted, Is.True, $"{name}: {a.Reason}");
             // The crop rectangle back in the original photo's pixels, compared in 512-crop pixels.
