@@ -61,7 +61,8 @@ public static class Eg3dAlignment
         return new AlignedCrop(x0, y0, CenterCrop / s, s);
     }
 
-    /// <summary>The 512² aligned image: the crop rectangle resampled with Lanczos-3 (black outside the photo).</summary>
-    public static PlanarImage Apply(PlanarImage photo, AlignedCrop crop) =>
-        Resampler.ResizeRect(photo, crop.X0, crop.Y0, crop.Side, crop.Side, AlignedCrop.OutputSize, AlignedCrop.OutputSize, ResampleKernel.Lanczos3);
+    /// <summary>The aligned image, 512² unless <paramref name="size"/> says otherwise (a model trained at another resolution):
+    /// the crop rectangle resampled with Lanczos-3 (black outside the photo).</summary>
+    public static PlanarImage Apply(PlanarImage photo, AlignedCrop crop, int size = AlignedCrop.OutputSize) =>
+        Resampler.ResizeRect(photo, crop.X0, crop.Y0, crop.Side, crop.Side, size, size, ResampleKernel.Lanczos3);
 }
