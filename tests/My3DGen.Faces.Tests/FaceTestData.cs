@@ -26,8 +26,9 @@ internal static class FaceTestData
     public static PlanarImage Rotated(PlanarImage p, double degrees) =>
         Resampler.RotatedCrop(p, p.Width / 2.0, p.Height / 2.0, p.Width, degrees * Math.PI / 180, p.Width);
 
-    public static PlanarImage Rescaled(PlanarImage p, double factor) =>
-        Resampler.ResizeRect(p, 0, 0, p.Width, p.Height, (int)Math.Round(p.Width * factor), (int)Math.Round(p.Height * factor), ResampleKernel.Triangle);
+    /// <summary>The photo resized by about <paramref name="factor"/> (the size rounded to whole pixels), Lanczos-3 by default.</summary>
+    public static PlanarImage Rescaled(PlanarImage p, double factor, ResampleKernel kernel = ResampleKernel.Lanczos3) =>
+        Resampler.ResizeRect(p, 0, 0, p.Width, p.Height, (int)Math.Round(p.Width * factor), (int)Math.Round(p.Height * factor), kernel);
 
     public static PlanarImage Padded(PlanarImage p, int width, int height, int left, int top, float grey = 90)
     {

@@ -3,13 +3,7 @@
 // Run: npm install @tensorflow/tfjs-core@4 @tensorflow/tfjs-converter@4 @tensorflow/tfjs-backend-cpu@4; node make_reference.js
 const fs = require('fs');
 const path = require('path');
-const tf = require('@tensorflow/tfjs-core');
-require('@tensorflow/tfjs-backend-cpu');
-const tfconv = require('@tensorflow/tfjs-converter');
-
-const root = path.resolve(__dirname, '../..');
-const modelDir = path.join(root, 'models/face');
-const outDir = path.join(root, 'tests/fixtures/faces');
+const { tf, outDir, writeNpy, load } = require('./tfjs_common');
 
 // The pattern value in [0,1] at (h, w, c); the C# test computes the same in double and rounds to float32.
 function pattern(h, w, c) {
@@ -21,27 +15,6 @@ function makeInput(size, map) {
   let i = 0;
   for (let h = 0; h < size; h++) for (let w = 0; w < size; w++) for (let c = 0; c < 3; c++) data[i++] = map(pattern(h, w, c));
   return tf.tensor4d(data, [1, size, size, 3]);
-}
-
-function writeNpy(file, data, shape) {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  const total = 10 + header.length + 1;
-  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
-  const pre = Buffer.alloc(10);
-  pre.write('\x93NUMPY', 0, 'latin1'); pre[6] = 1; pre[7] = 0; pre.writeUInt16LE(header.length, 8);
-  fs.writeFileSync(file, Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(new Float32Array(data).buffer)]));
-}
-
-async function load(name) {
-  const json = JSON.parse(fs.readFileSync(path.join(modelDir, name + '.json'), 'utf8'));
-  const bin = fs.readFileSync(path.join(modelDir, name + '.bin'));
-  const handler = { load: async () => ({
-    modelTopology: json.modelTopology, format: json.format, generatedBy: json.generatedBy, convertedBy: json.convertedBy,
-    signature: json.signature, userDefinedMetadata: json.userDefinedMetadata,
-    weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-    weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
-  }) };
-  return { model: await tfconv.loadGraphModel(handler), json, bin };
 }
 
 async function main() {

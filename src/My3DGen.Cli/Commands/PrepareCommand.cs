@@ -19,16 +19,18 @@ internal static class PrepareCommand
         var minScore = new Option<float>("--min-score") { Description = "minimum face detector score", DefaultValueFactory = _ => 0.75f };
         var maxYaw = new Option<float>("--max-yaw") { Description = "largest accepted |yaw| in degrees", DefaultValueFactory = _ => 60f };
         var maxPitch = new Option<float>("--max-pitch") { Description = "largest accepted |pitch| in degrees", DefaultValueFactory = _ => 40f };
+        var size = new Option<int>("--size") { Description = "side of the aligned crops in pixels (the model's resolution)", DefaultValueFactory = _ => 512 };
         var cmd = CliSession.With(s.Verb("prepare", "align raw photos EG3D-style and estimate their camera labels (dataset.json) with the bundled face models",
                 "my3dgen prepare photos/ -o person/",
-                "my3dgen prepare a.jpg b.jpg -o person/ --no-mirror --json"),
-            output, noMirror, single, minScore, maxYaw, maxPitch);
+                "my3dgen prepare a.jpg b.jpg -o person/ --no-mirror --json",
+                "my3dgen prepare photos/ -o person/ --size 256"),
+            output, noMirror, single, minScore, maxYaw, maxPitch, size);
         cmd.Arguments.Add(photos);
         cmd.SetAction(p =>
         {
             var options = new PrepareOptions
             {
-                Mirror = !p.GetValue(noMirror), RejectMultipleFaces = p.GetValue(single),
+                Mirror = !p.GetValue(noMirror), Size = OptionChecks.InRange(p.GetValue(size), "--size", 16, 4096), RejectMultipleFaces = p.GetValue(single),
                 MinScore = OptionChecks.Finite(p.GetValue(minScore), "--min-score", 0, 1),
                 MaxYaw = OptionChecks.Finite(p.GetValue(maxYaw), "--max-yaw", 0, 180), MaxPitch = OptionChecks.Finite(p.GetValue(maxPitch), "--max-pitch", 0, 90),
             };

@@ -38,29 +38,31 @@ public static class Eg3dAlignment
     public static AlignedCrop Crop(IReadOnlyList<Point2> points5, int width, int height)
     {
         if (points5.Count != 5) throw new ArgumentException("five points are needed", nameof(points5));
-        // POS: least squares for b = A k with rows [X Y Z 1 0 0 0 0] (x) and [0 0 0 0 X Y Z 1] (y up = H − 1 − y).
+        // POS: least squares for b = A k with rows [X Y Z 1 0 0 0 0] (x) and [0 0 0 0 X Y Z 1] (y up = H − y: the flip in
+        // continuous pixel-edge coordinates, so the crop scales with the photo).
         var a = Matrix<double>.Build.Dense(10, 8);
         var b = Vector<double>.Build.Dense(10);
         for (int i = 0; i < 5; i++)
         {
             for (int j = 0; j < 3; j++) { a[2 * i, j] = Template3D[i, j]; a[2 * i + 1, 4 + j] = Template3D[i, j]; }
             a[2 * i, 3] = 1; a[2 * i + 1, 7] = 1;
-            b[2 * i] = points5[i].X; b[2 * i + 1] = height - 1 - points5[i].Y;
+            b[2 * i] = points5[i].X; b[2 * i + 1] = height - points5[i].Y;
         }
         var k = a.Svd(true).Solve(b);
         double sPos = (Math.Sqrt(k[0] * k[0] + k[1] * k[1] + k[2] * k[2]) + Math.Sqrt(k[4] * k[4] + k[5] * k[5] + k[6] * k[6])) / 2;
-        double tx = k[3], ty = k[7], s = RescaleFactor / sPos;
-        // resize_n_crop_img, without its integer truncations (resized size and crop origin), which would move the crop by
-        // up to 0.7 px at 512 and break rescale invariance: the 1024 window starts at (w/2 − 512 + (tx − W/2)·s) in the
-        // image resized by s; the 700 centre crop starts 162 further in. Back in photo pixels, divide by s.
-        double left = width * s / 2 - TargetSize / 2 + (tx - width / 2.0) * s;
-        double up = height * s / 2 - TargetSize / 2 + (height / 2.0 - ty) * s;
+        double tx = k[3], ty = height - k[7], s = RescaleFactor / sPos;
+        // resize_n_crop_img puts the 1024 window's corner 512 resized pixels before the template origin (tx, ty); the 700
+        // centre crop starts 162 further in; back in photo pixels, divide by s. Without its integer truncations (resized size
+        // and crop origin, up to 0.7 px at 512). EG3D feeds it pixel-index points (centres at integers) and flips y with
+        // H − 1, so its crop sits (−0.5, +0.5) photo pixels from this one: a fixed offset in photo pixels, which a rescaled photo
+        // would not share. Here everything is in continuous coordinates, and rescaling the photo rescales the crop exactly.
         double margin = (TargetSize - CenterCrop) / 2;
-        double x0 = (left + margin) / s, y0 = (up + margin) / s;
+        double x0 = tx + (margin - TargetSize / 2) / s, y0 = ty + (margin - TargetSize / 2) / s;
         return new AlignedCrop(x0, y0, CenterCrop / s, s);
     }
 
-    /// <summary>The 512² aligned image: the crop rectangle resampled with Lanczos-3 (black outside the photo).</summary>
-    public static PlanarImage Apply(PlanarImage photo, AlignedCrop crop) =>
-        Resampler.ResizeRect(photo, crop.X0, crop.Y0, crop.Side, crop.Side, AlignedCrop.OutputSize, AlignedCrop.OutputSize, ResampleKernel.Lanczos3);
+    /// <summary>The aligned image, 512² unless <paramref name="size"/> says otherwise (a model trained at another resolution):
+    /// the crop rectangle resampled with Lanczos-3 (black outside the photo).</summary>
+    public static PlanarImage Apply(PlanarImage photo, AlignedCrop crop, int size = AlignedCrop.OutputSize) =>
+        Resampler.ResizeRect(photo, crop.X0, crop.Y0, crop.Side, crop.Side, size, size, ResampleKernel.Lanczos3);
 }

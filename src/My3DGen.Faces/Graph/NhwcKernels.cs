@@ -1,6 +1,6 @@
-// The spatial ops of the face graphs on NHWC float32 tensors, in plain C# (SIMD along channels, rows in parallel):
-// Conv2D with TF's SAME/VALID padding, depthwise conv, max-pool and constant pad, with fused bias and activation.
-// Accumulation order follows TF.js's CPU kernels (kernel row, kernel column, input channel), so results agree to rounding.
+// The spatial ops of the face graphs on NHWC float32 tensors in plain C#: Conv2D (TF's SAME/VALID padding), depthwise
+// conv and max-pool share one window loop (rows in parallel, SIMD along channels), with fused bias and activation; and
+// constant pad. Accumulation follows TF.js's CPU kernels (kernel row, column, input channel), so results agree to rounding.
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -32,59 +32,50 @@ public static class NhwcKernels
     public static GraphTensor Conv2D(GraphTensor x, GraphTensor w, int strideH, int strideW, string padding,
         float[]? bias = null, FusedActivation activation = FusedActivation.None, float[]? alpha = null)
     {
-        int n = x.Shape[0], h = x.Shape[1], wd = x.Shape[2], ci = x.Shape[3];
-        int kh = w.Shape[0], kw = w.Shape[1], co = w.Shape[3];
-        if (w.Shape[2] != ci) throw new ArgumentException($"conv input has {ci} channels, filter expects {w.Shape[2]}");
-        var (oh, padT) = Geometry(h, kh, strideH, padding);
-        var (ow, padL) = Geometry(wd, kw, strideW, padding);
-        var y = new GraphTensor(n, oh, ow, co);
-        float[] xs = x.Data, ws = w.Data, ys = y.Data;
-        Parallel.For(0, n * oh, row =>
-        {
-            int b = row / oh, oy = row % oh;
-            for (int ox = 0; ox < ow; ox++)
-            {
-                var acc = ys.AsSpan(((b * oh + oy) * ow + ox) * co, co);
-                for (int ky = 0; ky < kh; ky++)
-                {
-                    int iy = oy * strideH - padT + ky;
-                    if ((uint)iy >= (uint)h) continue;
-                    for (int kx = 0; kx < kw; kx++)
-                    {
-                        int ix = ox * strideW - padL + kx;
-                        if ((uint)ix >= (uint)wd) continue;
-                        int xBase = ((b * h + iy) * wd + ix) * ci, wBase = (ky * kw + kx) * ci * co;
-                        for (int c = 0; c < ci; c++)
-                        {
-                            float v = xs[xBase + c];
-                            if (v != 0) Axpy(acc, v, ws.AsSpan(wBase + c * co, co));
-                        }
-                    }
-                }
-                Finish(acc, bias, activation, alpha);
-            }
-        });
-        return y;
+        if (w.Shape[2] != x.Shape[3]) throw new ArgumentException($"conv input has {x.Shape[3]} channels, filter expects {w.Shape[2]}");
+        return Slide(x, w.Shape[0], w.Shape[1], strideH, strideW, padding, w.Shape[3],
+            new ConvTaps(x.Data, w.Data, x.Shape[3], w.Shape[3], new Epilogue(bias, activation, alpha)));
     }
 
     /// <summary>Depthwise conv: x [N,H,W,C] with w [KH,KW,C,M] gives C·M channels (channel c·M+m), then bias and activation.</summary>
     public static GraphTensor DepthwiseConv2D(GraphTensor x, GraphTensor w, int strideH, int strideW, string padding,
         float[]? bias = null, FusedActivation activation = FusedActivation.None, float[]? alpha = null)
     {
-        int n = x.Shape[0], h = x.Shape[1], wd = x.Shape[2], c = x.Shape[3];
-        int kh = w.Shape[0], kw = w.Shape[1], m = w.Shape[3];
+        int c = x.Shape[3], m = w.Shape[3];
         if (w.Shape[2] != c) throw new ArgumentException($"depthwise input has {c} channels, filter expects {w.Shape[2]}");
+        return Slide(x, w.Shape[0], w.Shape[1], strideH, strideW, padding, c * m, new DepthwiseTaps(x.Data, w.Data, c, m, new Epilogue(bias, activation, alpha)));
+    }
+
+    /// <summary>Max-pool over [kh,kw] windows; padded positions never win (TF semantics).</summary>
+    public static GraphTensor MaxPool(GraphTensor x, int kh, int kw, int strideH, int strideW, string padding) =>
+        Slide(x, kh, kw, strideH, strideW, padding, x.Shape[3], new MaxTaps(x.Data, x.Shape[3]));
+
+    /// <summary>What a sliding-window op does at one output pixel: start its channels, take each input pixel of the window
+    /// that lies inside the image (offset of its channel 0 in x, and its tap index ky·KW + kx), then finish.</summary>
+    interface IWindowOp
+    {
+        void Begin(Span<float> acc);
+        void Tap(Span<float> acc, int xOffset, int tap);
+        void End(Span<float> acc);
+    }
+
+    /// <summary>The one window loop: output rows in parallel; per output pixel, kernel rows then kernel columns, skipping
+    /// positions in TF's SAME/VALID padding.</summary>
+    static GraphTensor Slide<TOp>(GraphTensor x, int kh, int kw, int strideH, int strideW, string padding, int outChannels, TOp op)
+        where TOp : struct, IWindowOp
+    {
+        int n = x.Shape[0], h = x.Shape[1], wd = x.Shape[2], c = x.Shape[3];
         var (oh, padT) = Geometry(h, kh, strideH, padding);
         var (ow, padL) = Geometry(wd, kw, strideW, padding);
-        int co = c * m;
-        var y = new GraphTensor(n, oh, ow, co);
-        float[] xs = x.Data, ws = w.Data, ys = y.Data;
+        var y = new GraphTensor(n, oh, ow, outChannels);
+        float[] ys = y.Data;
         Parallel.For(0, n * oh, row =>
         {
             int b = row / oh, oy = row % oh;
             for (int ox = 0; ox < ow; ox++)
             {
-                var acc = ys.AsSpan(((b * oh + oy) * ow + ox) * co, co);
+                var acc = ys.AsSpan(((b * oh + oy) * ow + ox) * outChannels, outChannels);
+                op.Begin(acc);
                 for (int ky = 0; ky < kh; ky++)
                 {
                     int iy = oy * strideH - padT + ky;
@@ -93,48 +84,67 @@ public static class NhwcKernels
                     {
                         int ix = ox * strideW - padL + kx;
                         if ((uint)ix >= (uint)wd) continue;
-                        var xin = xs.AsSpan(((b * h + iy) * wd + ix) * c, c);
-                        var wk = ws.AsSpan((ky * kw + kx) * co, co);
-                        if (m == 1) MultiplyAdd(acc, xin, wk);
-                        else for (int k = 0; k < co; k++) acc[k] += xin[k / m] * wk[k];
+                        op.Tap(acc, ((b * h + iy) * wd + ix) * c, ky * kw + kx);
                     }
                 }
-                Finish(acc, bias, activation, alpha);
+                op.End(acc);
             }
         });
         return y;
     }
 
-    /// <summary>Max-pool over [kh,kw] windows; padded positions never win (TF semantics).</summary>
-    public static GraphTensor MaxPool(GraphTensor x, int kh, int kw, int strideH, int strideW, string padding)
+    /// <summary>Conv taps: every input channel times its filter row, in input-channel order (zeros skipped).</summary>
+    readonly struct ConvTaps(float[] xs, float[] ws, int ci, int co, Epilogue epilogue) : IWindowOp
     {
-        int n = x.Shape[0], h = x.Shape[1], wd = x.Shape[2], c = x.Shape[3];
-        var (oh, padT) = Geometry(h, kh, strideH, padding);
-        var (ow, padL) = Geometry(wd, kw, strideW, padding);
-        var y = new GraphTensor(n, oh, ow, c);
-        float[] xs = x.Data, ys = y.Data;
-        Parallel.For(0, n * oh, row =>
+        public void Begin(Span<float> acc) { }
+        public void Tap(Span<float> acc, int xOffset, int tap)
         {
-            int b = row / oh, oy = row % oh;
-            for (int ox = 0; ox < ow; ox++)
+            int wBase = tap * ci * co;
+            for (int c = 0; c < ci; c++)
             {
-                var acc = ys.AsSpan(((b * oh + oy) * ow + ox) * c, c);
-                acc.Fill(float.NegativeInfinity);
-                for (int ky = 0; ky < kh; ky++)
-                {
-                    int iy = oy * strideH - padT + ky;
-                    if ((uint)iy >= (uint)h) continue;
-                    for (int kx = 0; kx < kw; kx++)
-                    {
-                        int ix = ox * strideW - padL + kx;
-                        if ((uint)ix >= (uint)wd) continue;
-                        var xin = xs.AsSpan(((b * h + iy) * wd + ix) * c, c);
-                        for (int k = 0; k < c; k++) if (xin[k] > acc[k] || float.IsNaN(xin[k])) acc[k] = xin[k];
-                    }
-                }
+                float v = xs[xOffset + c];
+                if (v != 0) Axpy(acc, v, ws.AsSpan(wBase + c * co, co));
             }
-        });
-        return y;
+        }
+        public void End(Span<float> acc) => epilogue.Apply(acc);
+    }
+
+    /// <summary>Depthwise taps: channel c·M+m gets input channel c times its own weight.</summary>
+    readonly struct DepthwiseTaps(float[] xs, float[] ws, int c, int m, Epilogue epilogue) : IWindowOp
+    {
+        public void Begin(Span<float> acc) { }
+        public void Tap(Span<float> acc, int xOffset, int tap)
+        {
+            var xin = xs.AsSpan(xOffset, c);
+            var wk = ws.AsSpan(tap * c * m, c * m);
+            if (m == 1) MultiplyAdd(acc, xin, wk);
+            else for (int k = 0; k < acc.Length; k++) acc[k] += xin[k / m] * wk[k];
+        }
+        public void End(Span<float> acc) => epilogue.Apply(acc);
+    }
+
+    /// <summary>Max-pool taps: the running maximum per channel (NaN wins, as in TF).</summary>
+    readonly struct MaxTaps(float[] xs, int c) : IWindowOp
+    {
+        public void Begin(Span<float> acc) => acc.Fill(float.NegativeInfinity);
+        public void Tap(Span<float> acc, int xOffset, int tap)
+        {
+            var xin = xs.AsSpan(xOffset, c);
+            for (int k = 0; k < c; k++) if (xin[k] > acc[k] || float.IsNaN(xin[k])) acc[k] = xin[k];
+        }
+        public void End(Span<float> acc) { }
+    }
+
+    /// <summary>The fused bias and activation after a convolution.</summary>
+    readonly struct Epilogue(float[]? bias, FusedActivation activation, float[]? alpha)
+    {
+        public void Apply(Span<float> acc)
+        {
+            if (bias != null) for (int k = 0; k < acc.Length; k++) acc[k] += bias[k];
+            if (activation == FusedActivation.Relu) for (int k = 0; k < acc.Length; k++) acc[k] = acc[k] < 0 ? 0 : acc[k];
+            else if (activation == FusedActivation.Prelu)
+                for (int k = 0; k < acc.Length; k++) if (acc[k] < 0) acc[k] *= alpha![alpha.Length == 1 ? 0 : k];
+        }
     }
 
     /// <summary>Constant-zero pad: <paramref name="pads"/> holds (before, after) per dimension.</summary>
@@ -156,14 +166,6 @@ public static class NhwcKernels
             Array.Copy(x.Data, o * inner, y.Data, dst, inner);
         }
         return y;
-    }
-
-    static void Finish(Span<float> acc, float[]? bias, FusedActivation activation, float[]? alpha)
-    {
-        if (bias != null) for (int k = 0; k < acc.Length; k++) acc[k] += bias[k];
-        if (activation == FusedActivation.Relu) for (int k = 0; k < acc.Length; k++) acc[k] = acc[k] < 0 ? 0 : acc[k];
-        else if (activation == FusedActivation.Prelu)
-            for (int k = 0; k < acc.Length; k++) if (acc[k] < 0) acc[k] *= alpha![alpha.Length == 1 ? 0 : k];
     }
 
     static void Axpy(Span<float> acc, float v, ReadOnlySpan<float> w)

@@ -1,7 +1,8 @@
 // Face identity embeddings with MobileFaceNet (192-d, L2-normalised inside the graph): a SUBSTITUTE for the paper's
-// ArcFace IR-SE50 (512-d), not the same network, so its similarities are not comparable with published ID scores.
-// Input: the face region resampled to 112² (triangle filter), RGB in [0,1] as the @vladmandic/human pipeline feeds it
-// ((x − 127.5)/128 makes every face embed alike: cosine ≈ 1 between a face and a colour pattern).
+// ArcFace IR-SE50 (512-d), not the same network. Input: the face region resampled to 112² (triangle filter), RGB mapped by
+// (x − 127.5)/128 as MobileFaceNet_TF trains it (@vladmandic/human feeds [0,1]). KNOWN PROBLEM: with either input, TF.js
+// and this runner alike, any two inputs embed at cos ≥ 0.998 (a face and a flag too), so it measures no identity and
+// `metrics` does not offer it; IdentityTests holds the TF.js comparison on photo windows.
 using My3DGen.Faces.Graph;
 using My3DGen.Faces.Imaging;
 
@@ -36,7 +37,7 @@ public sealed class MobileFaceNetEmbedder
     {
         var face = Resampler.ResizeRect(image, x0, y0, side, side, InputSize, InputSize, ResampleKernel.Triangle);
         var input = new GraphTensor(1, InputSize, InputSize, 3);
-        for (int i = 0; i < input.Data.Length; i++) input.Data[i] = face.Data[i] / 255f;
+        for (int i = 0; i < input.Data.Length; i++) input.Data[i] = (face.Data[i] - 127.5f) / 128f;
         var e = _executor.Run(new Dictionary<string, GraphTensor> { [_model.InputNames[0]] = input }, "embeddings")[0].Data;
         return (float[])e.Clone();
     }

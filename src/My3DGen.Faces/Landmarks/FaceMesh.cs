@@ -15,18 +15,24 @@ public readonly record struct Point3(double X, double Y, double Z);
 /// <param name="Confidence">The face-flag output (sigmoid), in [0,1].</param>
 public sealed record FaceMesh(Point3[] Points, double Confidence)
 {
-    /// <summary>Mesh indices of the eye corners (image-left eye outer/inner, image-right eye inner/outer), nose tip and mouth corners.</summary>
-    public const int LeftEyeOuter = 33, LeftEyeInner = 133, RightEyeInner = 362, RightEyeOuter = 263, NoseTip = 1, NoseTipUpper = 4, LeftMouth = 61, RightMouth = 291;
+    /// <summary>Mesh indices of the eye corners (image-left eye outer/inner, image-right eye inner/outer), nose tip, and the
+    /// mouth corners on the outer lip contour (<see cref="LeftMouthOuter"/>, <see cref="RightMouthOuter"/>) and on the inner
+    /// one (<see cref="LeftMouthInner"/>, <see cref="RightMouthInner"/>).</summary>
+    public const int LeftEyeOuter = 33, LeftEyeInner = 133, RightEyeInner = 362, RightEyeOuter = 263, NoseTip = 1, NoseTipUpper = 4,
+        LeftMouthOuter = 61, RightMouthOuter = 291, LeftMouthInner = 78, RightMouthInner = 308;
 
     /// <summary>The five points in EG3D's order: left eye centre, right eye centre, nose tip, left and right mouth corners,
     /// left/right as seen in the image. Eye centres are the means of the 16-point eye contours (the visible eye's centre, which
-    /// is what EG3D's MTCNN points mark); the
-    /// nose tip is the midpoint of mesh points 1 and 4, which sits where the template's nose tip does (half way from the eye
-    /// line to the mouth line on the canonical face: 0.49, template 0.50).</summary>
+    /// is what EG3D's MTCNN points mark); the nose tip is the midpoint of mesh points 1 and 4, which sits where the template's
+    /// nose tip does (half way from the eye line to the mouth line on the canonical face: 0.49, template 0.50). A mouth corner
+    /// (the end of the lip line, which MTCNN marks) is the midpoint of the outer- and inner-lip corner vertices: the mesh keeps
+    /// them apart (0.3 cm on the canonical face), and on a smile the outer one lies on the skin beyond the corner (astronaut.png:
+    /// 1.5–1.9 px, 1.4–1.8% of the face width, outside on both sides) while the inner one ends inside the lip gap.</summary>
     public Point3[] FivePoints3D() =>
     [
         Mean(LeftEyeContour), Mean(RightEyeContour),
-        Mid(Points[NoseTip], Points[NoseTipUpper]), Points[LeftMouth], Points[RightMouth],
+        Mid(Points[NoseTip], Points[NoseTipUpper]),
+        Mid(Points[LeftMouthOuter], Points[LeftMouthInner]), Mid(Points[RightMouthOuter], Points[RightMouthInner]),
     ];
 
     /// <summary><see cref="FivePoints3D"/> projected to the image.</summary>

@@ -21,6 +21,27 @@ public sealed class CanonicalFace
         RigidIndices = Enumerable.Range(0, v.Length).Where(i => v[i].Y > -2.2).ToArray();
     }
 
+    /// <summary>For each vertex, the vertex at its mirror image (x negated): the left-right pairing of the 468 points, which
+    /// maps each point onto itself on the midline. The canonical face is symmetric to 1e-6 cm.</summary>
+    public int[] MirrorPairs()
+    {
+        var pairs = new int[Vertices.Count];
+        for (int i = 0; i < pairs.Length; i++)
+        {
+            var v = Vertices[i];
+            int best = -1; double bestD = double.MaxValue;
+            for (int j = 0; j < pairs.Length; j++)
+            {
+                var w = Vertices[j];
+                double d = Math.Pow(w.X + v.X, 2) + Math.Pow(w.Y - v.Y, 2) + Math.Pow(w.Z - v.Z, 2);
+                if (d < bestD) { bestD = d; best = j; }
+            }
+            if (bestD > 1e-6) throw new FaceModelException("canonical_face_model.txt", $"vertex {i} has no mirror image (nearest {Math.Sqrt(bestD):0.000} cm away)");
+            pairs[i] = best;
+        }
+        return pairs;
+    }
+
     /// <summary>Loads canonical_face_model.txt from <paramref name="folder"/> (the bundled models by default).</summary>
     public static CanonicalFace Load(string? folder = null)
     {

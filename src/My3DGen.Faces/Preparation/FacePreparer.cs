@@ -70,7 +70,7 @@ public sealed class FacePreparer
     public PrepareSummary Prepare(IReadOnlyList<string> photos, string personFolder, IProgress<PrepareProgress>? progress = null,
         CancellationToken cancel = default)
     {
-        var writer = new PrepareWriter(personFolder, Options.Mirror);
+        var writer = new PrepareWriter(personFolder, Options.Mirror, Options.Size);
         for (int i = 0; i < photos.Count; i++)
         {
             cancel.ThrowIfCancellationRequested();

@@ -1,5 +1,5 @@
 // The acceptance rules and output choices of `prepare`: detector confidence, smallest face, sharpness, pose range,
-// several faces, mirrored copies.
+// several faces, mirrored copies, the size of the written crops.
 namespace My3DGen.Faces.Preparation;
 
 /// <summary>Settings of <see cref="FacePreparer"/>.</summary>
@@ -21,6 +21,8 @@ public sealed record PrepareOptions
     public bool RejectMultipleFaces { get; init; }
     /// <summary>Also write mirrored crops with flipped poses, as EG3D's dataset does (default true).</summary>
     public bool Mirror { get; init; } = true;
+    /// <summary>Side of the aligned images written, in pixels (default 512, EG3D's; the model's resolution when it differs).</summary>
+    public int Size { get; init; } = 512;
     /// <summary>Folder of the face models; null = the bundled models.</summary>
     public string? ModelFolder { get; init; }
 }

@@ -3,6 +3,7 @@
 // contact sheet. Every file appears atomically.
 using System.Text.Json;
 using My3DGen.Engine.IO;
+using My3DGen.Faces.Alignment;
 using My3DGen.Faces.Imaging;
 using My3DGen.Faces.Pose;
 using My3DGen.Models.Api;
@@ -14,16 +15,18 @@ public sealed class PrepareWriter
 {
     readonly string _folder;
     readonly bool _mirror;
+    readonly int _size;
     readonly List<(string Name, float[] Label)> _labels = [];
     readonly List<PhotoEntry> _entries = [];
     readonly List<Action<Utf8JsonWriter>> _json = [];
     readonly ContactSheet _sheet = new();
     readonly HashSet<string> _names = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>A writer into <paramref name="folder"/> (created if needed).</summary>
-    public PrepareWriter(string folder, bool mirror)
+    /// <summary>A writer into <paramref name="folder"/> (created if needed) of <paramref name="size"/>² crops.</summary>
+    public PrepareWriter(string folder, bool mirror, int size = AlignedCrop.OutputSize)
     {
-        _folder = folder; _mirror = mirror;
+        if (size < 16 || size > 4096) throw new ArgumentOutOfRangeException(nameof(size), size, "crop size must be 16..4096 pixels");
+        _folder = folder; _mirror = mirror; _size = size;
         OutputPaths.PrepareFolder(folder);
     }
 
@@ -35,7 +38,7 @@ public sealed class PrepareWriter
         {
             output = UniqueName(Path.GetFileNameWithoutExtension(path));
             var label = analysis.Label!;
-            var crop = analysis.Aligned!.ToRgb();
+            var crop = (_size == AlignedCrop.OutputSize ? analysis.Aligned! : Eg3dAlignment.Apply(photo, analysis.Crop!, _size)).ToRgb();
             crop.SavePng(Path.Combine(_folder, output));
             _labels.Add((output, label));
             if (_mirror)
