@@ -13,7 +13,7 @@ public static class Program
         ("converter", "Synthetic ffhq512 snapshot → safetensors: wall time and peak RSS vs. targets. Options: --dir <folder>, --divisor <n>, --keep", ConverterBench.Run),
         ("generator", "EG3D ffhq512-128 (random weights) end-to-end ms/image at batch 1 and 4. Options: --device <name>, --runs <n>, --batches 1,4", GeneratorBench.Run),
         ("metrics", "Metric networks (ArcFace, LPIPS-alex/vgg, DISTS; random weights): ms/image and GFLOP/s at batch 1 and 8, plus PSNR/SSIM. Options: --device <name>, --size <side>, --batches 1,8, --runs <n>", MetricsBench.Run),
-        ("render", "Render stage alone (ffhq512-128, 128² × (48+48) samples): fused kernels vs composed path, ms and points/s. Options: --devices cpu,ilgpu-cpu,cuda, --runs <n>, --batch <n>, --grad", RenderBench.Run),
+        ("render", "Render stage alone (ffhq512-128, 128² × (48+48) samples): fused kernels vs composed path, ms and points/s. Options: --devices cpu,ilgpu-cpu,cuda, --runs <n>, --batch <n>, --grad, --fused-only", RenderBench.Run),
         ("training", "Personalization step (LoRA r=1 + decoder, MSE + LPIPS) on the ffhq512-128 config: ms/step at batch 1 and 4. Options: --device <name>, --steps <n>, --batches 1,4", TrainingBench.Run),
         ("pti", "PTI tuning step (stacked LoRA, MSE + LPIPS-alex-512) on the ffhq512-128 config: ms/step and the adapter size. Options: --device <name>, --steps <n>, --rank <r>", PtiBench.Run),
         ("alphaplus", "alpha+ projection step (MyStyle inpainting/super-resolution: identity, hole mask, area-downsample to 32²; LPIPS-alex + MSE + R) on the ffhq512-128 config: ms/step. Options: --device <name>, --steps <n>, --anchors <N>, --quick (tiny config)", AlphaPlusBench.Run),

@@ -17,16 +17,22 @@ public struct AdamParams
     public float WeightDecay;
     /// <summary>√(1 − β2^t).</summary>
     public float Bc2Sqrt;
+    /// <summary>1: the gradient passes through <see cref="Sanitize"/> first (My3DGen's nan_to_num before the step).</summary>
+    public int SanitizeGradient;
+
+    /// <summary>My3DGen's gradient sanitising: NaN → 0, +∞ → 1e5, −∞ → −1e5; finite values unchanged.</summary>
+    public static float Sanitize(float g) => g != g ? 0f : g == float.PositiveInfinity ? 1e5f : g == float.NegativeInfinity ? -1e5f : g;
 
     /// <summary>Folds the bias corrections of step <paramref name="step"/> (1-based) into the parameters.</summary>
-    public static AdamParams Create(float lr, float beta1, float beta2, float eps, float weightDecay, int step)
+    /// <param name="sanitize">Replace non-finite gradient values as <see cref="Sanitize"/> does before the update.</param>
+    public static AdamParams Create(float lr, float beta1, float beta2, float eps, float weightDecay, int step, bool sanitize = false)
     {
         if (step < 1) throw new ArgumentOutOfRangeException(nameof(step), "Adam step is 1-based");
         double bc1 = 1 - Math.Pow(beta1, step), bc2 = 1 - Math.Pow(beta2, step);
         return new AdamParams
         {
             StepSize = (float)(lr / bc1), Beta1 = beta1, Beta2 = beta2, Eps = eps, WeightDecay = weightDecay,
-            Bc2Sqrt = (float)Math.Sqrt(bc2),
+            Bc2Sqrt = (float)Math.Sqrt(bc2), SanitizeGradient = sanitize ? 1 : 0,
         };
     }
 }

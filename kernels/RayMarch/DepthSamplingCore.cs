@@ -28,11 +28,12 @@ internal static class DepthSamplingCore
         rays[at + 3] = d0 * inv; rays[at + 4] = d1 * inv; rays[at + 5] = d2 * inv;
     }
 
-    /// <summary>Coarse depth k of ray r: start + k·(end−start)/(D−1), plus U[0,1)·Δ when stratified.</summary>
+    /// <summary>Coarse depth k of ray r: start + k·(end−start)/(D−1), plus U[0,1)·Δ when stratified (Δ/2 in the mean-position rule).</summary>
     public static float Coarse(in DepthSamplingParams p, int r, int k)
     {
         float t = p.Start + k * (p.End - p.Start) / (p.Coarse - 1);
-        if (p.Stratified != 0) t += CounterRng.Uniform(p.Seed, RayMarchLayout.JitterStream, r, k) * ((p.End - p.Start) / (p.Coarse - 1));
+        if (p.Stratified == 1) t += CounterRng.Uniform(p.Seed, RayMarchLayout.JitterStream, r, k) * ((p.End - p.Start) / (p.Coarse - 1));
+        else if (p.Stratified == 2) t += 0.5f * ((p.End - p.Start) / (p.Coarse - 1));
         return t;
     }
 
@@ -59,13 +60,14 @@ internal static class DepthSamplingCore
         float sum = 0f;
         for (int k = 0; k < d - 3; k++) sum += PdfWeight(weights, wb, nw, k);
         float spacingTotal = 0f;
-        if (p.Stratified != 0) for (int q = 0; q <= p.Fine; q++) spacingTotal += Spacing(p, r, q);
+        if (p.Stratified == 1) for (int q = 0; q <= p.Fine; q++) spacingTotal += Spacing(p, r, q);
         int idx = 0;
         float cdfAt = 0f, cdfBefore = 0f, prefix = 0f;
         for (int q = 0; q < p.Fine; q++)
         {
             float u;
-            if (p.Stratified != 0) { prefix += Spacing(p, r, q); u = prefix / spacingTotal; }
+            if (p.Stratified == 1) { prefix += Spacing(p, r, q); u = prefix / spacingTotal; }
+            else if (p.Stratified == 2) u = (q + 1f) / (p.Fine + 1);
             else u = p.Fine == 1 ? 0f : (q == p.Fine - 1 ? 1f : q * (1f / (p.Fine - 1)));
             while (idx < nb && cdfAt <= u)      // searchsorted(cdf, u, right=True), walking up with the ascending u
             {

@@ -14,14 +14,16 @@ internal static class DepthSamplingReference
         for (int r = 0; r < p.Rays; r++)
             for (int k = 0; k < p.Coarse; k++)
                 t[r * p.Coarse + k] = p.Start + k * delta
-                    + (p.Stratified != 0 ? CounterRng.Uniform(p.Seed, RayMarchLayout.JitterStream, r, k) * delta : 0);
+                    + (p.Stratified == 1 ? CounterRng.Uniform(p.Seed, RayMarchLayout.JitterStream, r, k) * delta : p.Stratified == 2 ? 0.5 * delta : 0);
         return t;
     }
 
-    /// <summary>The u of ray r: linspace(0, 1, F) when deterministic, else sorted uniforms from the counter RNG.</summary>
+    /// <summary>The u of ray r: linspace(0, 1, F) when deterministic, (q + 1)/(F + 1) in the mean-position rule, else sorted
+    /// uniforms from the counter RNG.</summary>
     public static double[] U(DepthSamplingParams p, int r)
     {
         if (p.Stratified == 0) return Enumerable.Range(0, p.Fine).Select(q => p.Fine == 1 ? 0.0 : q / (double)(p.Fine - 1)).ToArray();
+        if (p.Stratified == 2) return Enumerable.Range(0, p.Fine).Select(q => (q + 1.0) / (p.Fine + 1)).ToArray();
         var e = Enumerable.Range(0, p.Fine + 1)
             .Select(q => -Math.Log(1.0 - CounterRng.Uniform(p.Seed, RayMarchLayout.ImportanceStream, r, q))).ToArray();
         double total = e.Sum(), acc = 0;

@@ -33,7 +33,9 @@ public struct DepthSamplingParams
     public float Start;
     /// <summary>ray_end.</summary>
     public float End;
-    /// <summary>1: jittered coarse depths and random importance u (drawn from <see cref="Seed"/>); 0: the deterministic rule.</summary>
+    /// <summary>1: jittered coarse depths and random importance u (drawn from <see cref="Seed"/>); 0: the deterministic rule
+    /// (t_k = start + k·Δ, u = linspace(0, 1), the fixtures); 2: the deterministic rule at the jittered samples' mean positions
+    /// (t_k + Δ/2 and u_q = (q + 1)/(F + 1), the mean of the q-th of F sorted uniforms).</summary>
     public int Stratified;
     /// <summary>Seed of the counter-based random numbers.</summary>
     public uint Seed;

@@ -50,27 +50,35 @@ internal static class TriplaneCore
         return x >= 0 && x < w && y >= 0 && y < h ? y * w + x : -1;
     }
 
-    /// <summary>s[so..so+32) = mean over the three planes of the bilinear features at point <paramref name="q"/>.</summary>
-    public static void Features<TB, TS>(TB planes, TB rays, TB depths, in TriplaneParams p, int q, TS s, int so)
-        where TB : struct, IFloatBuffer where TS : struct, IFloatBuffer
+    /// <summary>The one walk over a point's bilinear taps (EG3D's three planes, four corners each, zero padding): calls
+    /// <paramref name="visitor"/> for every tap inside its plane with the plane's index b·3 + plane, the tap's row y, the
+    /// element offset of the texel's channel 0 in the channel-last planes and the bilinear weight. Returns the batch item.</summary>
+    public static int Taps<TB, TV>(TB rays, TB depths, in TriplaneParams p, int q, TV visitor)
+        where TB : struct, IFloatBuffer where TV : struct, ITapVisitor
     {
-        const int C = TriplaneLayout.Channels;
-        for (int c = 0; c < C; c++) s[so + c] = 0f;
         int b = Position(rays, depths, p, q, out float px, out float py, out float pz);
         float qx = p.Scale * px, qy = p.Scale * py, qz = p.Scale * pz;
         for (int plane = 0; plane < 3; plane++)
         {
             Project(plane, qx, qy, qz, out float u, out float v);
             if (!Locate(u, v, p.Width, p.Height, out int x0, out int y0, out float fx, out float fy)) continue;
-            int planeBase = (b * 3 + plane) * p.PlaneSize;
+            int planeIndex = b * 3 + plane, planeBase = planeIndex * p.PlaneSize;
             for (int tap = 0; tap < 4; tap++)
             {
                 int texel = Tap(tap, x0, y0, fx, fy, p.Width, p.Height, out float wt);
-                if (texel < 0) continue;
-                int at = planeBase + texel * C;
-                for (int c = 0; c < C; c++) s[so + c] += wt * planes[at + c];
+                if (texel >= 0) visitor.Visit(planeIndex, y0 + (tap >> 1), planeBase + texel * TriplaneLayout.Channels, wt);
             }
         }
+        return b;
+    }
+
+    /// <summary>s[so..so+32) = mean over the three planes of the bilinear features at point <paramref name="q"/>.</summary>
+    public static void Features<TB, TS>(TB planes, TB rays, TB depths, in TriplaneParams p, int q, TS s, int so)
+        where TB : struct, IFloatBuffer where TS : struct, IFloatBuffer
+    {
+        const int C = TriplaneLayout.Channels;
+        for (int c = 0; c < C; c++) s[so + c] = 0f;
+        Taps(rays, depths, p, q, new GatherTaps<TB, TS>(planes, s, so));
         for (int c = 0; c < C; c++) s[so + c] = s[so + c] / 3f;
     }
 
@@ -154,5 +162,23 @@ internal static class TriplaneCore
             max = XMath.Max(max, XMath.Abs(g));
         }
         return max;
+    }
+}
+
+/// <summary>Receives the taps of <see cref="TriplaneCore.Taps"/> (a struct, so the call is specialised and inlined).</summary>
+internal interface ITapVisitor
+{
+    /// <summary>One tap: plane index b·3 + plane, texel row <paramref name="row"/>, element offset <paramref name="at"/> of the
+    /// texel's channel 0 in the channel-last planes, bilinear weight <paramref name="weight"/>.</summary>
+    void Visit(int planeIndex, int row, int at, float weight);
+}
+
+/// <summary>s[so + c] += weight · planes[at + c] for the 32 channels of every tap.</summary>
+internal struct GatherTaps<TB, TS>(TB planes, TS s, int so) : ITapVisitor where TB : struct, IFloatBuffer where TS : struct, IFloatBuffer
+{
+    /// <inheritdoc/>
+    public void Visit(int planeIndex, int row, int at, float weight)
+    {
+        for (int c = 0; c < TriplaneLayout.Channels; c++) s[so + c] += weight * planes[at + c];
     }
 }

@@ -37,29 +37,11 @@ internal static class TriplaneKernels
     public static void ScatterFixed(ArrayView<float> rays, ArrayView<float> depths, ArrayView<float> rows, ArrayView<float> max,
         ArrayView<long> acc, TriplaneParams p)
     {
-        const int C = TriplaneLayout.Channels;
         float m = max[0];
         double scale = m > 0f ? FixedRange / m : 0.0;
         for (int i = GridStride.Start; i < p.ChunkCount; i += GridStride.Step)
-        {
-            int b = TriplaneCore.Position(new ViewBuffer(rays), new ViewBuffer(depths), p, p.ChunkStart + i, out float px, out float py, out float pz);
-            float qx = p.Scale * px, qy = p.Scale * py, qz = p.Scale * pz;
-            int gf = i * TriplaneLayout.RowSize + TriplaneLayout.RowGf;
-            for (int plane = 0; plane < 3; plane++)
-            {
-                TriplaneCore.Project(plane, qx, qy, qz, out float u, out float v);
-                if (!TriplaneCore.Locate(u, v, p.Width, p.Height, out int x0, out int y0, out float fx, out float fy)) continue;
-                int planeBase = (b * 3 + plane) * p.PlaneSize;
-                for (int tap = 0; tap < 4; tap++)
-                {
-                    int texel = TriplaneCore.Tap(tap, x0, y0, fx, fy, p.Width, p.Height, out float wt);
-                    if (texel < 0) continue;
-                    int at = planeBase + texel * C;
-                    for (int c = 0; c < C; c++)
-                        Atomic.Add(ref acc[at + c], (long)XMath.Round(wt * rows[gf + c] * scale));
-                }
-            }
-        }
+            TriplaneCore.Taps(new ViewBuffer(rays), new ViewBuffer(depths), p, p.ChunkStart + i,
+                new FixedScatterTaps(acc, rows, i * TriplaneLayout.RowSize + TriplaneLayout.RowGf, scale));
     }
 
     /// <summary>grad[i] += acc[i] / scale and acc[i] = 0, for i in [0, n).</summary>
@@ -73,5 +55,16 @@ internal static class TriplaneKernels
             if (v != 0) grad[i] += (float)(v / scale);
             acc[i] = 0;
         }
+    }
+}
+
+/// <summary>acc[at + c] += round(weight · gf_c · scale) for the 32 channels of a tap (64-bit integer atomics).</summary>
+internal readonly struct FixedScatterTaps(ArrayView<long> acc, ArrayView<float> rows, int gf, double scale) : ITapVisitor
+{
+    /// <inheritdoc/>
+    public void Visit(int planeIndex, int row, int at, float weight)
+    {
+        for (int c = 0; c < TriplaneLayout.Channels; c++)
+            Atomic.Add(ref acc[at + c], (long)XMath.Round(weight * rows[gf + c] * scale));
     }
 }

@@ -29,19 +29,21 @@ public static class VolumeRendering
         return rays;
     }
 
-    /// <summary>Coarse depths [rays, samples]: start + k·(end−start)/(samples−1), jittered by U[0,1)·Δ when <paramref name="seed"/> is given.</summary>
-    public static Tensor CoarseDepths(Backends.IBackend backend, int rays, int samples, float start, float end, uint? seed)
+    /// <summary>Coarse depths [rays, samples]: start + k·(end−start)/(samples−1), jittered by U[0,1)·Δ when <paramref name="seed"/> is given;
+    /// without a seed, <paramref name="meanPositions"/> moves them by Δ/2, the mean of that jitter.</summary>
+    public static Tensor CoarseDepths(Backends.IBackend backend, int rays, int samples, float start, float end, uint? seed, bool meanPositions = false)
     {
         if (samples < 2) throw new ShapeMismatchException("render_coarse_depths", $"need at least 2 samples per ray, got {samples}");
-        var p = new DepthSamplingParams { Rays = rays, Coarse = samples, Start = start, End = end, Stratified = seed.HasValue ? 1 : 0, Seed = seed ?? 0 };
+        var p = new DepthSamplingParams { Rays = rays, Coarse = samples, Start = start, End = end, Stratified = Rule(seed, meanPositions), Seed = seed ?? 0 };
         var t = Tensor.Empty(backend, [rays, samples]);
         backend.CoarseDepths(p, t.Storage);
         return t;
     }
 
     /// <summary>EG3D sample_importance: <paramref name="count"/> depths per ray (ascending) from coarse depths [rays, D] and their
-    /// march weights [rays, D−1]; u = linspace(0, 1) without a seed, else sorted uniforms drawn from <paramref name="seed"/>.</summary>
-    public static Tensor ImportanceDepths(Tensor coarseDepths, Tensor weights, int count, uint? seed)
+    /// march weights [rays, D−1]; u = linspace(0, 1) without a seed (u_q = (q + 1)/(count + 1), the mean of the q-th sorted uniform,
+    /// with <paramref name="meanPositions"/>), else sorted uniforms drawn from <paramref name="seed"/>.</summary>
+    public static Tensor ImportanceDepths(Tensor coarseDepths, Tensor weights, int count, uint? seed, bool meanPositions = false)
     {
         const string op = "render_importance";
         var be = OpChecks.Float(op, coarseDepths, weights);
@@ -52,11 +54,14 @@ public static class VolumeRendering
         if (weights.Numel != (long)rays * (d - 1)) throw new ShapeMismatchException(op, $"weights {TensorException.Fmt(weights.Shape)} are not [{rays},{d - 1}]");
         Tensor dc, w;
         using (GradMode.NoGrad()) { dc = ShapeOps.Compact(coarseDepths); w = ShapeOps.Compact(weights); }
-        var p = new DepthSamplingParams { Rays = rays, Coarse = d, Fine = count, Stratified = seed.HasValue ? 1 : 0, Seed = seed ?? 0 };
+        var p = new DepthSamplingParams { Rays = rays, Coarse = d, Fine = count, Stratified = Rule(seed, meanPositions), Seed = seed ?? 0 };
         var fine = Tensor.Empty(be, [rays, count]);
         be.ImportanceDepths(p, dc.Storage, w.Storage, fine.Storage);
         return fine;
     }
+
+    /// <summary>DepthSamplingParams.Stratified: 1 jittered, 2 deterministic at the jitter's mean positions, 0 the fixture rule.</summary>
+    static int Rule(uint? seed, bool meanPositions) => seed.HasValue ? 1 : meanPositions ? 2 : 0;
 
     /// <summary>EG3D's tri-plane sampling + OSGDecoder fused: [N·M·K, 33] (σ raw, then sigmoid·1.002 − 0.001 colour features) at
     /// the points o + t·d of rays [N·M, 6] and depths [N·M, K], from planes channel-last [N, 3, H, W, 32] and the packed decoder

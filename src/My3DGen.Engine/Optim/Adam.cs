@@ -21,6 +21,8 @@ public sealed class Adam : IDisposable
     public float Eps { get; }
     /// <summary>L2 penalty added to the gradient.</summary>
     public float WeightDecay { get; }
+    /// <summary>Replace non-finite gradient values (NaN → 0, ±∞ → ±1e5, My3DGen's nan_to_num) inside the update, on the device.</summary>
+    public bool SanitizeGradients { get; init; }
     /// <summary>Number of steps taken so far (PyTorch's state['step']).</summary>
     public int StepCount { get; private set; }
 
@@ -43,7 +45,7 @@ public sealed class Adam : IDisposable
     public void Step()
     {
         StepCount++;
-        var args = AdamParams.Create(LearningRate, Beta1, Beta2, Eps, WeightDecay, StepCount);
+        var args = AdamParams.Create(LearningRate, Beta1, Beta2, Eps, WeightDecay, StepCount, SanitizeGradients);
         for (int i = 0; i < _params.Length; i++)
         {
             var p = _params[i];

@@ -47,9 +47,11 @@ public static class Ffhq512Workloads
     }
 
     /// <summary>A personalization trainer (LoRA r=1 + decoder, MSE + LPIPS-alex with random weights) over
-    /// <paramref name="photos"/> synthetic 512² photos, training <paramref name="batch"/> samples per step.</summary>
-    public static Personalizer Trainer(Eg3dGenerator g, Lpips lpips, int batch, int photos = 4) =>
-        new(g, lpips, SyntheticPerson(g, photos), new PersonalizeOptions { Steps = int.MaxValue, BatchSize = batch, CheckpointEvery = 0 });
+    /// <paramref name="photos"/> synthetic 512² photos, training <paramref name="batch"/> samples per step; with
+    /// <paramref name="trainDecoder"/> false the tri-plane decoder is frozen (no decoder gradients).</summary>
+    public static Personalizer Trainer(Eg3dGenerator g, Lpips lpips, int batch, int photos = 4, bool trainDecoder = true) =>
+        new(g, lpips, SyntheticPerson(g, photos),
+            new PersonalizeOptions { Steps = int.MaxValue, BatchSize = batch, CheckpointEvery = 0, TrainDecoder = trainDecoder });
 
     /// <summary>Random "photos" at the model's resolution with frontal-ish cameras and random W anchors.</summary>
     public static PersonDataset SyntheticPerson(Eg3dGenerator g, int count)

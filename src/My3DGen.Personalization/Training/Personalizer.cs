@@ -64,7 +64,8 @@ public sealed class Personalizer : IDisposable
             _targetsRaw = _targets.Select(t => Resampling.ResizeBilinear(t, _rawRes, _rawRes, antialias: true)).ToArray();
         }
         Trainables = new TrainableSet(generator, options.FullFineTune ? null : options.Lora, options.TrainDecoder);
-        Optimizer = new Adam(Trainables.Named.Select(n => n.Value), options.LearningRate, options.Beta1, options.Beta2, 1e-8f);
+        // My3DGen's gradient sanitising (NaN → 0, ±inf → ±1e5) runs inside the Adam update on the device.
+        Optimizer = new Adam(Trainables.Named.Select(n => n.Value), options.LearningRate, options.Beta1, options.Beta2, 1e-8f) { SanitizeGradients = true };
         Rng = new ResumableRandom((ulong)options.Seed * 0x9E3779B97F4A7C15UL + 1);
     }
 
@@ -121,51 +122,39 @@ public sealed class Personalizer : IDisposable
     }
 
     /// <summary>Runs one optimisation step on a random batch and returns its losses. Each sample goes through
-    /// <see cref="StagedBackward"/> (bounded memory); gradients of the batch-mean loss accumulate across samples.</summary>
+    /// <see cref="StagedBackward"/> (bounded memory); gradients of the batch-mean loss accumulate across samples. The loss
+    /// parts are summed on the device and read back once, after the last backward.</summary>
     public TrainingProgress TrainStep()
     {
         var be = _gen.Backend;
         var idx = Enumerable.Range(0, Options.BatchSize).Select(_ => Rng.NextInt(_data.Samples.Count)).ToArray();
         int renderSeed = Rng.NextSeed();
         float inv = 1f / idx.Length;
-        double total = 0, m128 = 0, m512 = 0, l128 = 0, l512 = 0;
-        for (int b = 0; b < idx.Length; b++)
+        float[] sums;
+        using (var stepScope = TensorScope.Begin())
         {
-            int i = idx[b];
-            using var scope = TensorScope.Begin();
-            var ws = Tensor.FromArray(be, _data.Samples[i].Latent, 1, _data.NumWs, _gen.Config.WDim);
-            total += StagedBackward.Run(_gen, ws, _data.Samples[i].Camera, _rawRes, deterministic: false, unchecked(renderSeed + 7919 * b), (image, raw) =>
+            var parts = Tensor.Zeros(be, [5]);                 // batch means of total, MSE 128, MSE 512, LPIPS 128, LPIPS 512
+            for (int b = 0; b < idx.Length; b++)
             {
-                var parts = Objective(image, raw, i);
-                m128 += parts.Mse128.Item() * inv; m512 += parts.Mse512.Item() * inv;
-                l128 += parts.Lpips128.Item() * inv; l512 += parts.Lpips512.Item() * inv;
-                return parts.Total * inv;
-            });
+                int i = idx[b];
+                using var scope = TensorScope.Begin();
+                var ws = Tensor.FromArray(be, _data.Samples[i].Latent, 1, _data.NumWs, _gen.Config.WDim);
+                StagedBackward.RunOnDevice(_gen, ws, _data.Samples[i].Camera, _rawRes, deterministic: false, unchecked(renderSeed + 7919 * b), (image, raw) =>
+                {
+                    var o = Objective(image, raw, i);
+                    using (GradMode.NoGrad())
+                        parts.AssignFrom(parts + ShapeOps.Concat([o.Total.Reshape(1), o.Mse128.Reshape(1), o.Mse512.Reshape(1),
+                            o.Lpips128.Reshape(1), o.Lpips512.Reshape(1)], 0) * inv);
+                    return o.Total * inv;
+                });
+            }
+            sums = parts.ToArray();
         }
-        SanitizeGradients();
         Optimizer.Step();
         Optimizer.ZeroGrad();
         Step++;
-        _losses.Add((float)total);
-        return new TrainingProgress(Step, Options.Steps, (float)total, (float)m128, (float)m512, (float)l128, (float)l512, 0, TimeSpan.Zero);
-    }
-
-    /// <summary>My3DGen's gradient sanitising: NaN → 0, ±inf → ±1e5.</summary>
-    void SanitizeGradients()
-    {
-        foreach (var (_, t) in Trainables.Named)
-        {
-            if (t.Grad == null) continue;
-            var g = t.Grad.ToArray();
-            bool bad = false;
-            for (int i = 0; i < g.Length; i++)
-            {
-                if (float.IsFinite(g[i])) continue;
-                bad = true;
-                g[i] = float.IsNaN(g[i]) ? 0f : MathF.CopySign(1e5f, g[i]);
-            }
-            if (bad) t.Grad.AssignFrom(g);
-        }
+        _losses.Add(sums[0]);
+        return new TrainingProgress(Step, Options.Steps, sums[0], sums[1], sums[2], sums[3], sums[4], 0, TimeSpan.Zero);
     }
 
     /// <summary>Trains until <see cref="PersonalizeOptions.Steps"/> (from <see cref="Step"/>, e.g. after <see cref="Checkpoint.Load"/>).

@@ -4,6 +4,7 @@
 // memory (StagedBackward). Disposing the tuner removes the tuning and leaves the person's model exactly as it was.
 using System.Diagnostics;
 using My3DGen.Engine.Autograd;
+using My3DGen.Engine.Ops;
 using My3DGen.Engine.Optim;
 using My3DGen.Engine.Tensors;
 using My3DGen.Models;
@@ -64,17 +65,20 @@ public sealed class PivotalTuner : IDisposable
     /// <summary>One Adam step on MSE + LPIPS-alex of the pivot's render; returns (loss, MSE, LPIPS) before the step.</summary>
     public (float Loss, float Mse, float Lpips) TrainStep()
     {
-        float mse = 0, lp = 0;
+        float mse, lp;
         using (var scope = TensorScope.Begin())
         {
             var ws = Tensor.FromArray(_gen.Backend, _pivot, 1, _gen.Config.NumWs, _gen.Config.WDim);
-            StagedBackward.Run(_gen, ws, _camera, _gen.Config.NeuralRenderingResolution, deterministic: true, seed: 0, (image, _) =>
+            var parts = Tensor.Zeros(_gen.Backend, [2]);        // (MSE, LPIPS), read back after the backward
+            StagedBackward.RunOnDevice(_gen, ws, _camera, _gen.Config.NeuralRenderingResolution, deterministic: true, seed: 0, (image, _) =>
             {
                 var m = (image - _target).Square().Mean();
                 var l = _alex.Distance(ProjectionLoss.AreaDownsample(image, Options.LossResolution), _targetForLoss).Sum();
-                mse = m.Item(); lp = l.Item();
+                using (GradMode.NoGrad()) parts.AssignFrom(ShapeOps.Concat([m.Reshape(1), l.Reshape(1)], 0));
                 return m * Options.MseWeight + l * Options.LpipsWeight;
             });
+            var v = parts.ToArray();
+            mse = v[0]; lp = v[1];
         }
         _optimizer.Step();
         _optimizer.ZeroGrad();

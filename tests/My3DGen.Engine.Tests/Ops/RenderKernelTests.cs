@@ -17,11 +17,12 @@ public class RenderKernelTests
     public void CoarseDepthsMatchReference(IBackend be)
     {
         using var _ = TensorScope.Begin();
-        foreach (uint? seed in new uint?[] { null, 5u })
+        // Fixture rule, mean-position rule, jittered.
+        foreach (var (seed, mean) in new (uint?, bool)[] { (null, false), (null, true), (5u, false) })
         {
-            var p = new DepthSamplingParams { Rays = 37, Coarse = 12, Start = 2.25f, End = 3.3f, Stratified = seed.HasValue ? 1 : 0, Seed = seed ?? 0 };
-            var t = VolumeRendering.CoarseDepths(be, p.Rays, p.Coarse, p.Start, p.End, seed);
-            Compare.Close(t.ToArray(), DepthSamplingReference.Coarse(p), 1e-6, 1e-6, $"coarse depths (seed {seed})");
+            var p = new DepthSamplingParams { Rays = 37, Coarse = 12, Start = 2.25f, End = 3.3f, Stratified = seed.HasValue ? 1 : mean ? 2 : 0, Seed = seed ?? 0 };
+            var t = VolumeRendering.CoarseDepths(be, p.Rays, p.Coarse, p.Start, p.End, seed, mean);
+            Compare.Close(t.ToArray(), DepthSamplingReference.Coarse(p), 1e-6, 1e-6, $"coarse depths (rule {p.Stratified})");
         }
     }
 
@@ -31,15 +32,15 @@ public class RenderKernelTests
         using var _ = TensorScope.Begin();
         var rng = new Random(3);
         const int rays = 41, d = 12, fineCount = 12;
-        foreach (uint? seed in new uint?[] { null, 9u })
+        foreach (var (seed, mean) in new (uint?, bool)[] { (null, false), (null, true), (9u, false) })
         {
-            var coarse = VolumeRendering.CoarseDepths(be, rays, d, 2.25f, 3.3f, seed);
+            var coarse = VolumeRendering.CoarseDepths(be, rays, d, 2.25f, 3.3f, seed, mean);
             // Peaked weights (some rays all zero) exercise flat and steep CDFs.
             var w = Enumerable.Range(0, rays * (d - 1)).Select(i => i / (d - 1) % 7 == 0 ? 0f : (float)Math.Pow(rng.NextDouble(), 4)).ToArray();
-            var fine = VolumeRendering.ImportanceDepths(coarse, Tensor.FromArray(be, w, rays, d - 1), fineCount, seed);
-            var p = new DepthSamplingParams { Rays = rays, Coarse = d, Fine = fineCount, Stratified = seed.HasValue ? 1 : 0, Seed = seed ?? 0 };
+            var fine = VolumeRendering.ImportanceDepths(coarse, Tensor.FromArray(be, w, rays, d - 1), fineCount, seed, mean);
+            var p = new DepthSamplingParams { Rays = rays, Coarse = d, Fine = fineCount, Stratified = seed.HasValue ? 1 : mean ? 2 : 0, Seed = seed ?? 0 };
             var got = fine.ToArray();
-            Compare.Close(got, DepthSamplingReference.Importance(coarse.ToArray(), w, p), 2e-5, 1e-5, $"importance depths (seed {seed})");
+            Compare.Close(got, DepthSamplingReference.Importance(coarse.ToArray(), w, p), 2e-5, 1e-5, $"importance depths (rule {p.Stratified})");
             for (int r = 0; r < rays; r++)
                 for (int k = 1; k < fineCount; k++)
                     Assert.That(got[r * fineCount + k], Is.GreaterThanOrEqualTo(got[r * fineCount + k - 1]), "fine depths ascend per ray");

@@ -139,7 +139,7 @@ public sealed partial class CpuBackend
         {
             for (long i = s; i < e; i++)
             {
-                float gi = gs[i] + (args.WeightDecay != 0f ? args.WeightDecay * ps[i] : 0f);
+                float gi = (args.SanitizeGradient != 0 ? AdamParams.Sanitize(gs[i]) : gs[i]) + (args.WeightDecay != 0f ? args.WeightDecay * ps[i] : 0f);
                 ms[i] += (1f - args.Beta1) * (gi - ms[i]);
                 vs[i] = args.Beta2 * vs[i] + (1f - args.Beta2) * gi * gi;
                 float denom = MathF.Sqrt(vs[i]) / bc2Sqrt + args.Eps;

@@ -1,10 +1,10 @@
-// The managed CPU implementation of the fused tri-plane decode. Forward: blocks of points per worker gather the
-// plane-mean features (SIMD over the 32 contiguous channels of the channel-last planes), then run the decoder as two
-// small GEMMs (SimdGemm) with vectorised softplus/sigmoid. Backward: per-point rows from the generic body, weight and
-// bias gradients as GEMMs / column sums over the rows, and plane gradients scattered by workers that each own a fixed
-// range of plane rows (deterministic; no atomics).
-using System.Numerics;
-using System.Runtime.InteropServices;
+// The managed CPU implementation of the fused tri-plane decode. The walk over a point's planes and bilinear taps is
+// TriplaneCore.Taps (the kernels' own), with SIMD visitors over the 32 contiguous channels of the channel-last planes.
+// Forward: blocks of 8 neighbouring rays, visited in 8×8-pixel tiles so that neighbouring rays reuse the same texels
+// while they are in cache, gather the plane-mean features, then run the decoder as two small GEMMs (SimdGemm) with
+// vectorised softplus/sigmoid. Backward: per-point rows, weight and bias gradients as GEMMs / column sums over the rows,
+// and plane gradients scattered by workers that each own a fixed range of plane rows (deterministic; no atomics).
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using My3DGen.Kernels;
 
@@ -15,84 +15,142 @@ internal static class CpuTriplane
     const int C = TriplaneLayout.Channels, Hd = TriplaneLayout.Hidden, O = TriplaneLayout.Outputs;
     /// <summary>Points per backward chunk (bounds the row buffer to ~59 MB).</summary>
     const int BackwardChunk = 1 << 16;
+    /// <summary>Points per backward block (a block's rows stay in L2).</summary>
+    const int BackwardBlock = 256;
 
     static readonly float[] ZeroBias = new float[Hd];
 
-    /// <summary>Points per forward block (features, hidden and outputs of a block stay in L2).</summary>
-    const int ForwardBlock = 256;
+    /// <summary>Rays per block (one row of an 8×8-pixel tile); a block's points are contiguous.</summary>
+    const int BlockRays = 8;
 
-    public static void Forward(in TriplaneParams p, float[] planes, float[] dec, float[] rays, float[] depths, float[] output)
+    /// <summary>Number of ray blocks of <paramref name="p"/>.</summary>
+    static int BlockCount(in TriplaneParams p) => (p.Batch * p.RaysPerBatch + BlockRays - 1) / BlockRays;
+
+    /// <summary>First ray of block <paramref name="block"/>: when each batch item's rays are the row-major pixels of a square image
+    /// whose side is a multiple of 8, blocks go tile by tile (8 rows of 8 pixels), else in ray order.</summary>
+    static int BlockFirstRay(in TriplaneParams p, int side, int block)
+    {
+        if (side == 0) return block * BlockRays;
+        int perItem = p.RaysPerBatch / BlockRays, b = block / perItem, k = block - b * perItem;
+        int tilesPerRow = side / BlockRays, tile = k / BlockRays, row = k - tile * BlockRays;
+        int ti = tile / tilesPerRow, tj = tile - ti * tilesPerRow;
+        return b * p.RaysPerBatch + (ti * BlockRays + row) * side + tj * BlockRays;
+    }
+
+    /// <summary>The image side when the rays of a batch item form a square image with a side divisible by 8, else 0.</summary>
+    static int TileSide(in TriplaneParams p)
+    {
+        int side = (int)Math.Round(Math.Sqrt(p.RaysPerBatch));
+        return side * side == p.RaysPerBatch && side % BlockRays == 0 ? side : 0;
+    }
+
+    /// <summary>Points [start, start + count) of block <paramref name="block"/>.</summary>
+    static (int Start, int Count) BlockPoints(in TriplaneParams p, int side, int block)
+    {
+        int r0 = BlockFirstRay(p, side, block), rays = Math.Min(BlockRays, p.Batch * p.RaysPerBatch - r0);
+        return (r0 * p.Samples, rays * p.Samples);
+    }
+
+    public static unsafe void Forward(in TriplaneParams p, float[] planes, float[] dec, float[] rays, float[] depths, float[] output)
     {
         var q = p;
-        int blocks = (p.Points + ForwardBlock - 1) / ForwardBlock;
-        CpuParallel.For(blocks, 1, (b0, b1) =>
+        int side = TileSide(p), maxPoints = BlockRays * p.Samples;
+        CpuParallel.For(BlockCount(p), 1, (b0, b1) =>
         {
-            var f = new float[ForwardBlock * C];
-            var h = new float[ForwardBlock * Hd];
+            var f = GC.AllocateUninitializedArray<float>(maxPoints * C);
+            var h = GC.AllocateUninitializedArray<float>(maxPoints * Hd);
             for (long blk = b0; blk < b1; blk++)
             {
-                int start = (int)blk * ForwardBlock, count = Math.Min(ForwardBlock, q.Points - start);
-                for (int i = 0; i < count; i++) GatherFeatures(q, planes, rays, depths, start + i, f.AsSpan(i * C, C));
+                var (start, count) = BlockPoints(q, side, (int)blk);
+                GatherFeatures(q, planes, rays, depths, start, count, f, 0, C);
                 // Hidden = softplus(F·W1ᵀ + b1), Out = H·W2ᵀ + b2, written straight into the output rows.
                 SimdGemm.GemmBatched(false, true, count, Hd, C, 1f, f, C, 0, dec.AsSpan(TriplaneLayout.W1), C, 0, 0f, h, Hd, 0, 1, parallel: false);
                 for (int i = 0; i < count; i++) BiasSoftplus(h.AsSpan(i * Hd, Hd), dec.AsSpan(TriplaneLayout.B1, Hd));
+                // Colours: a 32-wide GEMM into columns 1..32 of the output rows; σ (column 0) as one dot product per point.
                 var o = output.AsSpan(start * O, count * O);
-                SimdGemm.GemmBatched(false, true, count, O, Hd, 1f, h, Hd, 0, dec.AsSpan(TriplaneLayout.W2), Hd, 0, 0f, o, O, 0, 1, parallel: false);
-                for (int i = 0; i < count; i++) OutputActivation(o.Slice(i * O, O), dec.AsSpan(TriplaneLayout.B2, O));
+                SimdGemm.GemmBatched(false, true, count, C, Hd, 1f, h, Hd, 0, dec.AsSpan(TriplaneLayout.W2 + Hd), Hd, 0, 0f, o[1..], O, 0, 1, parallel: false);
+                for (int i = 0; i < count; i++)
+                {
+                    o[i * O] = Sigma(h.AsSpan(i * Hd, Hd), dec);
+                    RgbActivation(o.Slice(i * O, O), dec.AsSpan(TriplaneLayout.B2, O));
+                }
             }
         });
     }
 
-    /// <summary>f = mean over the three planes of the bilinear features at point <paramref name="q"/> (SIMD over channels).</summary>
-    static void GatherFeatures(in TriplaneParams p, float[] planes, float[] rays, float[] depths, int q, Span<float> f)
+    /// <summary>dst[at + i·stride ..+32) = mean over the three planes of the bilinear features of point first + i, i &lt; count
+    /// (TriplaneCore.Taps with a SIMD visitor).</summary>
+    static unsafe void GatherFeatures(in TriplaneParams p, float[] planes, float[] rays, float[] depths, int first, int count, float[] dst, int at, int stride)
     {
-        f.Clear();
-        var acc = MemoryMarshal.Cast<float, Vector<float>>(f);
-        int b = TriplaneCore.Position(new ArrayBuffer(rays), new ArrayBuffer(depths), p, q, out float px, out float py, out float pz);
-        float qx = p.Scale * px, qy = p.Scale * py, qz = p.Scale * pz;
-        for (int plane = 0; plane < 3; plane++)
+        var ry = new ArrayBuffer(rays); var dp = new ArrayBuffer(depths);
+        fixed (float* pl = planes, d = dst)
         {
-            TriplaneCore.Project(plane, qx, qy, qz, out float u, out float v);
-            if (!TriplaneCore.Locate(u, v, p.Width, p.Height, out int x0, out int y0, out float fx, out float fy)) continue;
-            int planeBase = (b * 3 + plane) * p.PlaneSize;
-            for (int tap = 0; tap < 4; tap++)
+            for (int i = 0; i < count; i++)
             {
-                int texel = TriplaneCore.Tap(tap, x0, y0, fx, fy, p.Width, p.Height, out float wt);
-                if (texel < 0) continue;
-                var src = MemoryMarshal.Cast<float, Vector<float>>(planes.AsSpan(planeBase + texel * C, C));
-                for (int k = 0; k < acc.Length; k++) acc[k] += wt * src[k];
+                float* acc = d + at + (long)i * stride;
+                new Span<float>(acc, C).Clear();
+                TriplaneCore.Taps(ry, dp, p, first + i, new SimdGatherTaps(pl, acc));
+                Scale(acc, 1f / 3f);
             }
         }
-        for (int k = 0; k < acc.Length; k++) acc[k] /= 3f;
     }
 
-    /// <summary>h = softplus(h + b) in place (torch threshold 20).</summary>
+    /// <summary>acc[0..32) *= s.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static unsafe void Scale(float* acc, float s)
+    {
+        var w = Vector512.Create(s);
+        Vector512.Store(Vector512.Load(acc) * w, acc);
+        Vector512.Store(Vector512.Load(acc + 16) * w, acc + 16);
+    }
+
+    /// <summary>acc[0..32) += weight · planes[at ..+32) for every tap.</summary>
+    unsafe readonly struct SimdGatherTaps(float* planes, float* acc) : ITapVisitor
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Visit(int planeIndex, int row, int at, float weight) => Axpy(planes + at, acc, weight);
+    }
+
+    /// <summary>dst[0..32) += w · src[0..32) (Vector512 runs as two AVX2 halves on machines without AVX-512).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static unsafe void Axpy(float* src, float* dst, float w)
+    {
+        var v = Vector512.Create(w);
+        Vector512.Store(Vector512.FusedMultiplyAdd(v, Vector512.Load(src), Vector512.Load(dst)), dst);
+        Vector512.Store(Vector512.FusedMultiplyAdd(v, Vector512.Load(src + 16), Vector512.Load(dst + 16)), dst + 16);
+    }
+
+    /// <summary>h = softplus(h + b) in place (torch threshold 20), 16 lanes at a time (two AVX2 halves without AVX-512).</summary>
     static void BiasSoftplus(Span<float> h, ReadOnlySpan<float> bias)
     {
         int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-            for (; i + 8 <= h.Length; i += 8)
-            {
-                var x = Vector256.Create(h.Slice(i, 8)) + Vector256.Create(bias.Slice(i, 8));
-                var y = Vector256.Log(Vector256<float>.One + Vector256.Exp(x));
-                Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(20f)), x, y).CopyTo(h.Slice(i, 8));
-            }
+        for (; i + 16 <= h.Length; i += 16)
+        {
+            var x = Vector512.Create(h.Slice(i, 16)) + Vector512.Create(bias.Slice(i, 16));
+            var y = Vector512.Log(Vector512<float>.One + Vector512.Exp(x));
+            Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512.Create(20f)), x, y).CopyTo(h.Slice(i, 16));
+        }
         for (; i < h.Length; i++) h[i] = TriplaneCore.Softplus(h[i] + bias[i]);
     }
 
-    /// <summary>o[0] = σ + b0 (raw), o[1..32] = sigmoid(o + b)·1.002 − 0.001.</summary>
-    static void OutputActivation(Span<float> o, ReadOnlySpan<float> bias)
+    /// <summary>o[1..32] = sigmoid(o + b)·1.002 − 0.001 (the colour features; o[0] = σ is set by <see cref="Sigma"/>).</summary>
+    static void RgbActivation(Span<float> o, ReadOnlySpan<float> bias)
     {
-        o[0] += bias[0];
-        int i = 1;
-        if (Vector256.IsHardwareAccelerated)
-            for (; i + 8 <= o.Length; i += 8)
-            {
-                var x = Vector256.Create(o.Slice(i, 8)) + Vector256.Create(bias.Slice(i, 8));
-                var s = Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-x));
-                (s * (1f + 2f * 0.001f) - Vector256.Create(0.001f)).CopyTo(o.Slice(i, 8));
-            }
-        for (; i < o.Length; i++) o[i] = TriplaneCore.Rgb(o[i] + bias[i]);
+        for (int i = 1; i + 16 <= o.Length; i += 16)
+        {
+            var x = Vector512.Create(o.Slice(i, 16)) + Vector512.Create(bias.Slice(i, 16));
+            var s = Vector512<float>.One / (Vector512<float>.One + Vector512.Exp(-x));
+            (s * (1f + 2f * 0.001f) - Vector512.Create(0.001f)).CopyTo(o.Slice(i, 16));
+        }
+    }
+
+    /// <summary>Raw density b2[0] + W2[0,:]·h of one point (the decoder's first output, outside the 32-wide colour GEMM).</summary>
+    static float Sigma(ReadOnlySpan<float> h, ReadOnlySpan<float> dec)
+    {
+        var w = dec.Slice(TriplaneLayout.W2, Hd);
+        var acc = Vector512<float>.Zero;
+        for (int j = 0; j < Hd; j += 16) acc = Vector512.FusedMultiplyAdd(Vector512.Create(h.Slice(j, 16)), Vector512.Create(w.Slice(j, 16)), acc);
+        return dec[TriplaneLayout.B2] + Vector512.Sum(acc);
     }
 
     public static void Backward(in TriplaneParams p, float[] planes, float[] dec, float[] rays, float[] depths, float[] gOut,
@@ -107,15 +165,15 @@ internal static class CpuTriplane
             var q = p;
             q.ChunkStart = start;
             q.ChunkCount = Math.Min(chunk, p.Points - start);
-            int blocks = (q.ChunkCount + ForwardBlock - 1) / ForwardBlock;
+            int blocks = (q.ChunkCount + BackwardBlock - 1) / BackwardBlock;
             CpuParallel.For(blocks, 1, (b0, b1) =>
             {
-                var a = new float[ForwardBlock * Hd];
-                var o = new float[ForwardBlock * O];
+                var a = GC.AllocateUninitializedArray<float>(BackwardBlock * Hd);
+                var o = GC.AllocateUninitializedArray<float>(BackwardBlock * O);
                 for (long blk = b0; blk < b1; blk++)
                 {
-                    int first = (int)blk * ForwardBlock;
-                    BackwardRows(q, planes, dec, rays, depths, gOut, rows, first, Math.Min(ForwardBlock, q.ChunkCount - first), a, o);
+                    int first = (int)blk * BackwardBlock;
+                    BackwardRows(q, planes, dec, rays, depths, gOut, rows, first, Math.Min(BackwardBlock, q.ChunkCount - first), a, o);
                 }
             });
             DecoderGradients(rows, q.ChunkCount, gDec);
@@ -130,7 +188,7 @@ internal static class CpuTriplane
     {
         const int R = TriplaneLayout.RowSize;
         int r0 = first * R;
-        for (int i = 0; i < count; i++) GatherFeatures(p, planes, rays, depths, p.ChunkStart + first + i, rows.AsSpan(r0 + i * R + TriplaneLayout.RowF, C));
+        GatherFeatures(p, planes, rays, depths, p.ChunkStart + first, count, rows, r0 + TriplaneLayout.RowF, R);
         SimdGemm.GemmBatched(false, true, count, Hd, C, 1f, rows.AsSpan(r0 + TriplaneLayout.RowF), R, 0, dec.AsSpan(TriplaneLayout.W1), C, 0,
             0f, a, Hd, 0, 1, parallel: false);
         var b1 = dec.AsSpan(TriplaneLayout.B1, Hd);
@@ -191,9 +249,9 @@ internal static class CpuTriplane
         for (int k = 0; k < width; k++) dst[at + k] += (float)acc[k];
     }
 
-    /// <summary>gPlanes[texel] += tap weight · gf for every tap; worker w applies only taps whose plane row (b, plane, y)
-    /// lies in its fixed range, visiting points in order, so the sum order is fixed.</summary>
-    static void ScatterPlanes(TriplaneParams p, float[] rays, float[] depths, float[] rows, float[] gPlanes)
+    /// <summary>gPlanes[texel] += tap weight · gf for every tap (TriplaneCore.Taps); worker w applies only taps whose plane row
+    /// (b, plane, y) lies in its fixed range, visiting points in order, so the sum order is fixed.</summary>
+    static unsafe void ScatterPlanes(TriplaneParams p, float[] rays, float[] depths, float[] rows, float[] gPlanes)
     {
         int units = p.Batch * 3 * p.Height;
         int workers = Math.Max(1, Math.Min(Environment.ProcessorCount, units));
@@ -201,28 +259,23 @@ internal static class CpuTriplane
         {
             int lo = (int)((long)units * wkr / workers), hi = (int)((long)units * (wkr + 1) / workers);
             var ry = new ArrayBuffer(rays); var dp = new ArrayBuffer(depths);
-            for (int i = 0; i < p.ChunkCount; i++)
+            fixed (float* g = gPlanes, r = rows)
             {
-                int b = TriplaneCore.Position(ry, dp, p, p.ChunkStart + i, out float px, out float py, out float pz);
-                float qx = p.Scale * px, qy = p.Scale * py, qz = p.Scale * pz;
-                var gf = rows.AsSpan(i * TriplaneLayout.RowSize + TriplaneLayout.RowGf, C);
-                for (int plane = 0; plane < 3; plane++)
-                {
-                    int unitBase = (b * 3 + plane) * p.Height;
-                    if (unitBase + p.Height <= lo || unitBase >= hi) continue;
-                    TriplaneCore.Project(plane, qx, qy, qz, out float u, out float v);
-                    if (!TriplaneCore.Locate(u, v, p.Width, p.Height, out int x0, out int y0, out float fx, out float fy)) continue;
-                    for (int tap = 0; tap < 4; tap++)
-                    {
-                        int y = y0 + (tap >> 1);
-                        if (unitBase + y < lo || unitBase + y >= hi) continue;
-                        int texel = TriplaneCore.Tap(tap, x0, y0, fx, fy, p.Width, p.Height, out float wt);
-                        if (texel < 0) continue;
-                        var dst = gPlanes.AsSpan(((b * 3 + plane) * p.Height * p.Width + texel) * C, C);
-                        for (int c = 0; c < C; c++) dst[c] += wt * gf[c];
-                    }
-                }
+                for (int i = 0; i < p.ChunkCount; i++)
+                    TriplaneCore.Taps(ry, dp, p, p.ChunkStart + i,
+                        new RangeScatterTaps(g, r + (long)i * TriplaneLayout.RowSize + TriplaneLayout.RowGf, lo, hi, p.Height));
             }
         });
+    }
+
+    /// <summary>gPlanes[at ..+32) += weight · gf for the taps whose plane row (planeIndex·H + row) lies in [lo, hi).</summary>
+    unsafe readonly struct RangeScatterTaps(float* gPlanes, float* gf, int lo, int hi, int height) : ITapVisitor
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Visit(int planeIndex, int row, int at, float weight)
+        {
+            int unit = planeIndex * height + row;
+            if (unit >= lo && unit < hi) Axpy(gf, gPlanes + at, weight);
+        }
     }
 }
