@@ -50,4 +50,24 @@ public class PrepareCommandTests
         Assert.That(train.Code, Is.Zero, train.ToString());
         Assert.That(File.Exists(adapter), Is.True);
     }
+
+    [Test]
+    public void PersonalizeWithPrepareGoesFromRawPhotosToAnAdapter()
+    {
+        var photos = MixedFolder();
+        var adapter = Path.Combine(TestWorld.CaseDir(), "raw.lora.safetensors");
+        var r = CliRunner.Run(["personalize", "-m", TestWorld.Model, "--data", photos, "--prepare", "--project-steps", "1", "--steps", "1", "--checkpoint-every", "0", "-o", adapter, .. Quick]);
+        Assert.That(r.Code, Is.Zero, r.ToString());
+        var prepared = Path.ChangeExtension(adapter, null) + ".prepared";
+        Assert.That(r.Stdout, Does.Contain("1 of 4 photos accepted"));
+        Assert.That(File.Exists(adapter) && File.Exists(Path.Combine(prepared, "dataset.json")) && File.Exists(Path.Combine(prepared, "a_face_latent.npy")), Is.True, r.ToString());
+        Assert.That(RgbImage.Decode(File.ReadAllBytes(Path.Combine(prepared, "a_face.png"))).Width, Is.EqualTo(128), "prepared at the model's resolution");
+
+        var none = TestWorld.CaseDir();
+        File.WriteAllText(Path.Combine(none, "d_damaged.jpg"), "this is not a JPEG");
+        var bad = CliRunner.Run(["personalize", "-m", TestWorld.Model, "--data", none, "--prepare", "--steps", "1", "-o", Path.Combine(none, "x.safetensors"), .. Quick]);
+        Assert.That(bad.Code, Is.Not.Zero);
+        Assert.That(bad.StderrLines.Last(), Does.Contain("could be prepared").And.Contain(none), bad.ToString());
+        Assert.That(bad.Stderr, Does.Not.Contain("   at "), "no stack trace");
+    }
 }

@@ -1,5 +1,5 @@
 // `my3dgen personalize`: validates every option and output path before any work, loads the model, the person's
-// dataset and LPIPS (projecting photos without anchors first), then trains (PersonalizeRun) and prints where the adapter, preview and loss curve are.
+// dataset and LPIPS (aligning raw photos with --prepare and projecting photos without anchors first), then trains (PersonalizeRun) and prints where the adapter, preview and loss curve are.
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using My3DGen.Models.Lora;
@@ -31,6 +31,8 @@ internal static class PersonalizeCommand
         var every = new Option<int>("--checkpoint-every") { Description = "steps between checkpoints (0: only when cancelled)", DefaultValueFactory = _ => 50 };
         var resume = new Option<bool>("--resume") { Description = "continue from the checkpoint" };
         var preview = new Option<int>("--preview-every") { Description = "steps between preview/loss-curve PNGs (0: only at the end)", DefaultValueFactory = _ => 0 };
+        var prepare = new Option<bool>("--prepare") { Description = "--data holds raw photos: align them and estimate their cameras first (as `my3dgen prepare`, at the model's resolution)" };
+        var preparedOut = new Option<string?>("--prepared-out") { Description = "folder for the prepared photos with --prepare (default: <out>.prepared/ beside the adapter)" };
         var project = new ProjectorOptionSet("project-");   // photos without anchors are projected first with these
         var device = DeviceOption.Create();
         var cmd = CliSession.With(s.Verb("personalize", "train a LoRA adapter for one person on a frozen EG3D",
@@ -38,7 +40,7 @@ internal static class PersonalizeCommand
                 "my3dgen personalize -m eg3d.safetensors --data me/ --lpips-random --steps 100 -o me.lora.safetensors --resume",
                 "my3dgen personalize -m eg3d.safetensors --data me/ --lpips-random --json -q -o me.lora.safetensors",
                 "my3dgen personalize -m eg3d.safetensors --data photos/ --vgg-backbone vgg16.safetensors --vgg-lin lpips-vgg.safetensors --lpips-backbone alexnet.safetensors --lpips-lin alex.safetensors --project-steps 500 -o me.lora.safetensors"),
-            [model, data, output, anchors, steps, batch, rank, alpha, lr, seed, freezeDecoder, full, lpipsBackbone, lpipsLin, lpipsRandom, checkpoint, every, resume, preview,
+            [model, data, output, anchors, steps, batch, rank, alpha, lr, seed, freezeDecoder, full, lpipsBackbone, lpipsLin, lpipsRandom, checkpoint, every, resume, preview, prepare, preparedOut,
                 .. project.All, device]);
         cmd.SetAction(p =>
         {
@@ -51,7 +53,10 @@ internal static class PersonalizeCommand
                 TrainDecoder = !p.GetValue(freezeDecoder), FullFineTune = p.GetValue(full),
                 CheckpointEvery = OptionChecks.InRange(p.GetValue(every), "--checkpoint-every", 0), PreviewEvery = OptionChecks.InRange(p.GetValue(preview), "--preview-every", 0),
             };
-            var run = new PersonalizeRun(s, opts, p.GetValue(model)!, p.GetValue(data)!, p.GetValue(output)!, p.GetValue(checkpoint), p.GetValue(anchors),
+            string dataFolder = p.GetValue(data)!;
+            if (p.GetValue(prepare))
+                dataFolder = PrepareRawPhotos(s, p.GetValue(model)!, dataFolder, p.GetValue(preparedOut) ?? Path.ChangeExtension(p.GetValue(output)!, null) + ".prepared");
+            var run = new PersonalizeRun(s, opts, p.GetValue(model)!, dataFolder, p.GetValue(output)!, p.GetValue(checkpoint), p.GetValue(anchors),
                 new LpipsChoice(p.GetValue(lpipsBackbone), p.GetValue(lpipsLin), p.GetValue(lpipsRandom)), p.GetValue(resume), p.GetValue(device),
                 project.Read(p), project.Weights(p, p.GetValue(lpipsRandom)));
             var r = run.Execute();
@@ -63,5 +68,18 @@ internal static class PersonalizeCommand
             return ExitCodes.Ok;
         });
         return cmd;
+    }
+
+    /// <summary>Aligns the raw photos of <paramref name="rawFolder"/> into <paramref name="preparedFolder"/> at the model's resolution
+    /// and returns that folder; no accepted photo is a one-line error naming the raw folder.</summary>
+    static string PrepareRawPhotos(CliSession s, string model, string rawFolder, string preparedFolder)
+    {
+        int size = Models.Eg3d.Eg3dConfig.FromMetadata(Models.Api.GeneratorFile.ReadMetadata(model), model).ImgResolution;
+        var files = Faces.Preparation.FacePreparer.ExpandInputs([rawFolder]);
+        if (files.Count == 0) throw new Personalization.Data.DatasetException(rawFolder, "no photos found to prepare");
+        var summary = PreparationStep.Run(s, files, preparedFolder, new Faces.Preparation.PrepareOptions { Size = size });
+        if (summary.AcceptedCount == 0 || summary.DatasetJson == null)
+            throw new Personalization.Data.DatasetException(rawFolder, $"none of the {files.Count} photos could be prepared (see {summary.PrepareJson})");
+        return summary.Folder;
     }
 }

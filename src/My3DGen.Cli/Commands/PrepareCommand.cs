@@ -36,14 +36,8 @@ internal static class PrepareCommand
             };
             var files = FacePreparer.ExpandInputs(p.GetValue(photos)!);
             if (files.Count == 0) throw new UsageException("no photos found in the given folders");
+            var summary = PreparationStep.Run(s, files, p.GetValue(output)!, options);
             var o = s.Output;
-            var preparer = new FacePreparer(options);
-            var summary = ProgressDisplay.Run(o, d => preparer.Prepare(files, p.GetValue(output)!, new ProgressDisplay.Sync<PrepareProgress>(e =>
-                d.Update("preparing", e.Done, e.Total, $"{e.Done}/{e.Total} {Path.GetFileName(e.Photo)}")), s.Cancel));
-            foreach (var e in summary.Photos)
-                o.Line(e.Accepted ? $"accepted {e.Photo} → {e.Output} (yaw {e.Yaw:+0.0;-0.0}°, pitch {e.Pitch:+0.0;-0.0}°, roll {e.Roll:+0.0;-0.0}°{(e.Faces > 1 ? $"; {e.Faces} faces, kept the largest" : "")})"
-                    : $"rejected {e.Photo}: {(e.Reason!.StartsWith(e.Photo, StringComparison.Ordinal) ? e.Reason[(e.Photo.Length + 2)..] : e.Reason)}");
-            o.Line($"{summary.AcceptedCount} of {summary.Photos.Count} photos accepted; wrote {summary.Folder} ({(summary.DatasetJson != null ? "dataset.json, " : "")}prepare.json, contact-sheet.png)");
             o.Result(new JsonObject
             {
                 ["ok"] = true, ["folder"] = Path.GetFullPath(summary.Folder), ["accepted"] = summary.AcceptedCount, ["rejected"] = summary.Photos.Count - summary.AcceptedCount,
