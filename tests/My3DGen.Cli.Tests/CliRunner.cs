@@ -35,10 +35,23 @@ internal static class CliRunner
     public static Process Start(params string[] args)
     {
         var (host, dll) = Executable();
-        var psi = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // A test run started in the background by a non-interactive shell inherits SIGINT as ignored, and the runtime keeps
+        // an ignored SIGINT ignored in the child: reset it (coreutils env) so the signal tests see what a terminal user gets.
+        bool resetSigInt = SigIntIgnored() && File.Exists("/usr/bin/env");
+        var psi = new ProcessStartInfo(resetSigInt ? "/usr/bin/env" : host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (resetSigInt) { psi.ArgumentList.Add("--default-signal=INT"); psi.ArgumentList.Add(host); }
         psi.ArgumentList.Add(dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         return Process.Start(psi)!;
+    }
+
+    /// <summary>Whether this process ignores SIGINT (bit 2 of SigIgn in /proc/self/status; false where that file is absent).</summary>
+    static bool SigIntIgnored()
+    {
+        const string status = "/proc/self/status";
+        if (!File.Exists(status)) return false;
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line != null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & 0x2) != 0;
     }
 
     /// <summary>Runs a shell script (for mounts and limits) that may call "$MY3DGEN" (the child command line).</summary>
