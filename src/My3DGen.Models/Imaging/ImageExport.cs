@@ -12,8 +12,14 @@ public static class ImageExport
     public static RgbImage FromRgb(Tensor images, int index = 0)
     {
         if (images.Rank != 4 || images.Shape[1] != 3) throw new ArgumentException($"expected [N,3,H,W], got [{string.Join(",", images.Shape)}]", nameof(images));
-        int h = images.Shape[2], w = images.Shape[3];
-        var data = images.Slice(0, index, 1).ToArray();
+        return FromChw(images.Slice(0, index, 1).ToArray(), images.Shape[2], images.Shape[3]);
+    }
+
+    /// <summary>One CHW image of 3·<paramref name="h"/>·<paramref name="w"/> floats in [−1,1] as an RGB image (as <see cref="FromRgb"/>).</summary>
+    /// <exception cref="ArgumentException">The array does not hold 3·h·w values.</exception>
+    public static RgbImage FromChw(float[] data, int h, int w)
+    {
+        if (data.Length != 3 * h * w) throw new ArgumentException($"expected 3x{h}x{w} values, got {data.Length}", nameof(data));
         var img = new RgbImage(w, h);
         var px = img.Pixels;
         for (int y = 0; y < h; y++)

@@ -28,9 +28,9 @@ public static class ProjectionReport
             var t = targets[r.Name].Image;
             var diff = new float[t.Length];
             for (int i = 0; i < t.Length; i++) diff[i] = 2f * Math.Min(1f, Math.Abs(r.Projection[i] - t[i])) - 1f;   // |d| = 1 → white
-            images.Add(ToImage(t, resolution));
-            images.Add(ToImage(r.Projection, resolution));
-            images.Add(ToImage(diff, resolution));
+            images.Add(ImageExport.FromChw(t, resolution, resolution));
+            images.Add(ImageExport.FromChw(r.Projection, resolution, resolution));
+            images.Add(ImageExport.FromChw(diff, resolution, resolution));
         }
         var rows = results.Select(r => string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileNameWithoutExtension(r.Name)}\nLPIPS {r.Lpips:F3}\nPSNR {r.Psnr:F1} dB")).ToList();
         string title = $"Projection ({options.Describe()})" + (randomWeights ? " - " + RandomWeightsNote : "");
@@ -49,10 +49,4 @@ public static class ProjectionReport
     }
 
     static string Csv(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
-
-    static RgbImage ToImage(float[] chw, int res)
-    {
-        using var t = Tensor.FromArray(CpuBackend.Instance, chw, 1, 3, res, res);
-        return ImageExport.FromRgb(t);
-    }
 }

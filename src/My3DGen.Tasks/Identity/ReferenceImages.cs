@@ -19,5 +19,5 @@ public static class ReferenceImages
         photos.Select(p => new NamedImage(p.Name, ToImage(p.Image, resolution))).ToList();
 
     /// <summary>3·R·R CHW floats in [−1, 1] as an RGB image.</summary>
-    public static RgbImage ToImage(float[] chw, int resolution) => Restoration.RestorationOutputs.Picture(chw, resolution);
+    public static RgbImage ToImage(float[] chw, int resolution) => ImageExport.FromChw(chw, resolution, resolution);
 }

@@ -17,11 +17,7 @@ namespace My3DGen.Tasks.Restoration;
 internal static class RestorationOutputs
 {
     /// <summary>A CHW image of 3·side·side floats in [−1,1] as 8-bit RGB.</summary>
-    public static RgbImage Picture(float[] chw, int side)
-    {
-        using var t = Tensor.FromArray(CpuBackend.Instance, chw, 1, 3, side, side);
-        return ImageExport.FromRgb(t);
-    }
+    public static RgbImage Picture(float[] chw, int side) => ImageExport.FromChw(chw, side, side);
 
     /// <summary>Writes <paramref name="chw"/> as a PNG and records the path.</summary>
     public static void SavePng(string path, float[] chw, int side, List<string> files)
