@@ -67,6 +67,8 @@ public enum OpKind
     ConvTranspose2d,
     /// <summary>separable 4-tap FIR (EG3D's [1,3,3,1] up filter) with zero padding and an optional per-channel bias.</summary>
     Fir2d,
+    /// <summary>modulated convolution (kernel family: shared weight, per-sample LoRA, demodulation, fused epilogue).</summary>
+    ModulatedConv,
     // shape ops
     /// <summary>new shape, same elements.</summary>
     Reshape,

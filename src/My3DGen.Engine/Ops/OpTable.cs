@@ -36,6 +36,8 @@ internal static class OpTable
         Add(OpKind.Conv2d, Convolution.Conv2dBackward, "Conv2dForward", "Conv2dBackwardInput", "Conv2dBackwardWeight");
         Add(OpKind.ConvTranspose2d, Convolution.Conv2dBackward, "Conv2dBackwardInput", "Conv2dForward", "Conv2dBackwardWeight");
         Add(OpKind.Fir2d, Filtering.Fir2dBackward, "Fir2d", "ReduceLastAxis");
+        Add(OpKind.ModulatedConv, ModulatedConvolution.Backward, "ModConvForward", "ModConvEpilogue", "ModConvEpilogueBackward",
+            "ModConvBackwardData", "ModConvBackwardWeights", "Fir2d", "ReduceLastAxis", "Binary");
         Add(OpKind.Reshape, ShapeOps.ReshapeBackward, "Copy");
         Add(OpKind.Permute, ShapeOps.PermuteBackward, "Copy");
         Add(OpKind.Slice, ShapeOps.SliceBackward, "Copy", "Fill");

@@ -62,6 +62,9 @@ internal sealed class SynthesisLayer
     public Tensor Forward(Tensor x, Tensor w, NoiseSettings noise) => InferenceScope.Run(() =>
     {
         var styles = Affine.Forward(w);
+        if (ModConvKernelRoute.Current == ModConvRoute.Kernels)
+            return ModConvKernelRoute.Forward(x, Weight, Adapter, styles, demodulate: true, Up, Bias, 1.41421356f, 0.2f, ConvClamp,
+                NoiseInput(noise, x.Shape[0]), NoiseStrength);
         // lrelu(v)·√2 = lrelu(√2·v), so the √2 gain is folded into the (tiny) per-sample weights, bias and noise scale instead
         // of a pass over the output. The bias joins the conv's output pass; EG3D adds noise first, then the bias (rounding only).
         const float g = 1.41421356f;
@@ -80,6 +83,16 @@ internal sealed class SynthesisLayer
         y = y.LeakyRelu(0.2f);
         return ConvClamp is float c ? y.Clamp(-c, c) : y;
     });
+
+    /// <summary>The noise map the epilogue adds (× strength): the named or stored constant map [res, res], or fresh per-sample
+    /// noise [N, res, res]; null without noise.</summary>
+    Tensor? NoiseInput(NoiseSettings noise, int batch) => noise.Mode switch
+    {
+        NoiseMode.Const => (noise.Maps != null && noise.Maps.TryGetValue(Name, out var m) ? m : NoiseConst).Reshape(Resolution, Resolution),
+        NoiseMode.Random => Tensor.Randn(Weight.Backend, noise.Rng ?? throw new ArgumentException("NoiseMode.Random needs a seeded Random"),
+            [batch, Resolution, Resolution]),
+        _ => null,
+    };
 }
 
 /// <summary>StyleGAN2 ToRGBLayer: 1×1 modulated conv without demodulation, styles scaled by 1/√I, + bias, optional clamp.</summary>
@@ -110,6 +123,8 @@ internal sealed class ToRgbLayer
     public Tensor Forward(Tensor x, Tensor w) => InferenceScope.Run(() =>
     {
         var styles = Affine.Forward(w) * WeightGain;
+        if (ModConvKernelRoute.Current == ModConvRoute.Kernels)
+            return ModConvKernelRoute.Forward(x, Weight, Adapter, styles, demodulate: false, 1, Bias, 1f, 1f, ConvClamp, null, null);
         var y = SynthesisLayer.ModConv(x, Weight, Adapter, styles, demodulate: false, 1, Bias, 1f);
         return ConvClamp is float c ? y.Clamp(-c, c) : y;
     });

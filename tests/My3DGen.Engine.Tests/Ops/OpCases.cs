@@ -128,6 +128,7 @@ public static class OpCases
         yield return new(OpKind.MaxPool2d, "k2s1p1", [[2, 2, 5, 6]], t => Pooling.MaxPool2d(t[0], 2, 1, 1), x => R.Pool(x[0], true, 2, 1, 1), GradEps: 1e-4f);
         yield return new(OpKind.MaxPool2d, "k3s2", [[1, 3, 7, 7]], t => Pooling.MaxPool2d(t[0], 3, 2), x => R.Pool(x[0], true, 3, 2, 0), GradEps: 1e-4f);
         foreach (var c in RenderOpCases.All()) yield return c;
+        foreach (var c in ModConvOpCases.All()) yield return c;
     }
 
     static RefTensor Transpose2d(RefTensor a) => R.Gather(a, [a.Shape[1], a.Shape[0]], i => [i[1], i[0]]);
