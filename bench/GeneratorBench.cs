@@ -1,7 +1,7 @@
 // End-to-end generator timing: builds the full ffhq512-128-sized EG3D generator with random weights in-process and
 // renders 512² images (deterministic sampling, const noise) at batch 1 and 4, reporting ms/image, a per-stage
 // split (backbone / render / super-resolution), the process CPU time (a load-independent cross-check on shared machines)
-// and the peak working set. Options: --device <name>, --runs <n>, --batches 1,4; --compare-upconv times the batch-1 forward
+// and the peak working set. Options: --device <name>, --runs <n>, --batches 1,4; --compare-upconv times the batch-1 forward per conv route (sub-pixel, transposed, kernels)
 // with the ×2 up-conv as sub-pixel parity kernels (the previous form) and as EG3D's transposed conv + FIR, runs interleaved.
 using System.Diagnostics;
 using My3DGen.Engine.Autograd;
@@ -54,28 +54,29 @@ public static class GeneratorBench
         Console.WriteLine($"  peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):F0} MiB");
     }
 
-    /// <summary>Batch-1 forward per up-conv path, runs interleaved (same machine load for both); per stage the best wall
-    /// time and the best process CPU time (the fairer clock when other jobs share the machine).</summary>
+    /// <summary>Batch-1 forward per conv route (<see cref="ConvRoutes"/>), runs interleaved (same machine load for all); per stage
+    /// the best wall time and the best process CPU time (the fairer clock when other jobs share the machine).</summary>
     static void CompareUpConv(Eg3dGenerator g, IBackend backend, int runs)
     {
         var c = Tensor.FromArray(backend, CameraLabel.Create(0f, 0f), 1, 25);
         var ws = g.Mapping(Tensor.Randn(backend, new Random(1), [1, 512]), c, 0.7f, 14);
-        UpConvPath[] paths = [UpConvPath.SubPixel, UpConvPath.Transposed];
-        var wall = paths.ToDictionary(p => p, _ => new double[3].Select(_ => double.MaxValue).ToArray());
-        var cpu = paths.ToDictionary(p => p, _ => new double[3].Select(_ => double.MaxValue).ToArray());
+        var names = ConvRoutes.All.Select(r => r.Name).ToArray();
+        var wall = names.ToDictionary(p => p, _ => new double[3].Select(_ => double.MaxValue).ToArray());
+        var cpu = names.ToDictionary(p => p, _ => new double[3].Select(_ => double.MaxValue).ToArray());
         for (int i = 0; i <= runs; i++)   // run 0 warms up
-            foreach (var p in paths)
-                using (ModulatedConv2d.UsePath(p))
+            foreach (var (name, use) in ConvRoutes.All)
+                using (use())
                 {
                     var (w, cp) = Stages(g, ws, c);
                     if (i == 0) continue;
-                    for (int k = 0; k < 3; k++) { wall[p][k] = Math.Min(wall[p][k], w[k]); cpu[p][k] = Math.Min(cpu[p][k], cp[k]); }
+                    for (int k = 0; k < 3; k++) { wall[name][k] = Math.Min(wall[name][k], w[k]); cpu[name][k] = Math.Min(cpu[name][k], cp[k]); }
                 }
-        foreach (var p in paths)
-            Console.WriteLine($"  {p,-10} up-conv: backbone {wall[p][0]:F0} ms ({cpu[p][0]:F0} ms CPU), render {wall[p][1]:F0} ms ({cpu[p][1]:F0} ms CPU), " +
+        foreach (var p in names)
+            Console.WriteLine($"  {p,-10}: backbone {wall[p][0]:F0} ms ({cpu[p][0]:F0} ms CPU), render {wall[p][1]:F0} ms ({cpu[p][1]:F0} ms CPU), " +
                 $"SR {wall[p][2]:F0} ms ({cpu[p][2]:F0} ms CPU); backbone + SR {wall[p][0] + wall[p][2]:F0} ms ({cpu[p][0] + cpu[p][2]:F0} ms CPU), best of {runs}");
-        double Ratio(Dictionary<UpConvPath, double[]> d) => (d[UpConvPath.Transposed][0] + d[UpConvPath.Transposed][2]) / (d[UpConvPath.SubPixel][0] + d[UpConvPath.SubPixel][2]);
-        Console.WriteLine($"  backbone + SR, transposed / sub-pixel: {Ratio(wall):F2}× wall, {Ratio(cpu):F2}× process CPU time");
+        double Ratio(Dictionary<string, double[]> d, string a, string b) => (d[a][0] + d[a][2]) / (d[b][0] + d[b][2]);
+        Console.WriteLine($"  backbone + SR, kernels / transposed: {Ratio(wall, "kernels", "transposed"):F2}× wall, {Ratio(cpu, "kernels", "transposed"):F2}× process CPU; " +
+            $"kernels / sub-pixel: {Ratio(wall, "kernels", "sub-pixel"):F2}× wall, {Ratio(cpu, "kernels", "sub-pixel"):F2}× process CPU");
     }
 
     /// <summary>Wall and process CPU ms of the backbone, render (without SR) and SR stages of one batch-1 forward.</summary>

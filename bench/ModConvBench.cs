@@ -1,6 +1,7 @@
 // Kernel-bench rows of the modulated convolution at every EG3D ffhq512-128 shape (backbone conv0/conv1, SR blocks), up
-// and plain, per batch: forward and forward+backward (gradients of x, raw weight and styles) ms, GFLOP/s, the ×2 up
-// layers under both up-conv paths (sub-pixel = the previous form, transposed + FIR = EG3D's), and, given the JSON of
+// and plain, per batch: forward and forward+backward (gradients of x, raw weight and styles) ms and GFLOP/s of the
+// modulated-conv kernel family (the default route: shared weight, demodulation as small tensor ops, fused epilogue),
+// beside the composed route (per-sample weights, grouped conv / transposed conv + FIR) and, given the JSON of
 // tools/modconv/torch_modconv_bench.py run on the same machine, the ratio to PyTorch. Options: --batches 1,4,
 // --runs <n>, --filter <text>, --torch <json>, --device <name>, --cpu-time (process CPU time instead of wall time: the fairer
 // clock on a machine shared with other jobs; pass the same flag to the PyTorch script).
@@ -48,7 +49,7 @@ public static class ModConvBench
         }
         Console.WriteLine($"modulated-conv bench on {backend.Name}; best of {runs} ({(cpuTime ? "process CPU time" : "wall time")}); fwd+bwd = gradients of x, weight, styles" +
             (torch.Count > 0 ? "; ratio = engine / PyTorch (same machine, tools/modconv/torch_modconv_bench.py)" : ""));
-        Console.WriteLine($"{"layer",-12} {"n",2} {"shape",-18} {"GFLOP",7} | {"fwd ms",8} {"GFLOP/s",7} {"sub-px",8} {"torch",8} {"ratio",5} | {"f+b ms",8} {"sub-px",8} {"torch",8} {"ratio",5}");
+        Console.WriteLine($"{"layer",-12} {"n",2} {"shape",-18} {"GFLOP",7} | {"fwd ms",8} {"GFLOP/s",7} {"composed",8} {"torch",8} {"ratio",5} | {"f+b ms",8} {"composed",8} {"torch",8} {"ratio",5}");
         foreach (int batch in batches)
             foreach (var s in Shapes().Where(s => s.Name.Contains(filter)))
             {
@@ -61,42 +62,45 @@ public static class ModConvBench
                 var bias = Tensor.Randn(backend, rng, [s.Out]);
                 var gy = Tensor.Randn(backend, rng, [batch, s.Out, s.Res, s.Res]);
                 double gflop = 2.0 * batch * s.Out * s.In * 9 * h * h / 1e9;
-                var paths = s.Up == 2 ? new[] { UpConvPath.SubPixel, UpConvPath.Transposed } : [UpConvPath.Transposed];
-                var fwd = paths.ToDictionary(p => p, _ => double.MaxValue);
-                var fb = paths.ToDictionary(p => p, _ => double.MaxValue);
+                var routes = new[] { ModConvRoute.Kernels, ModConvRoute.Composed };
+                var fwd = routes.ToDictionary(p => p, _ => double.MaxValue);
+                var fb = routes.ToDictionary(p => p, _ => double.MaxValue);
                 for (int i = 0; i <= runs; i++)   // run 0 warms up
-                    foreach (var p in paths)
-                        using (ModulatedConv2d.UsePath(p))
+                    foreach (var p in routes)
+                        using (ModConvKernelRoute.Use(p))
                         {
                             double tf = Time(() => Forward(x, w, st, bias, s.Up, grad: false, gy));
                             double tb = Time(() => Forward(x, w, st, bias, s.Up, grad: true, gy));
                             if (i > 0) { fwd[p] = Math.Min(fwd[p], tf * 1e3); fb[p] = Math.Min(fb[p], tb * 1e3); }
                         }
                 torch.TryGetValue((s.Name, batch), out var t);
-                double f = fwd[UpConvPath.Transposed], b = fb[UpConvPath.Transposed];
-                string Sub(Dictionary<UpConvPath, double> d) => d.TryGetValue(UpConvPath.SubPixel, out var v) ? $"{v,8:F1}" : $"{"",8}";
+                double f = fwd[ModConvRoute.Kernels], b = fb[ModConvRoute.Kernels];
                 string Torch(double v) => t.Fwd > 0 ? $"{v,8:F1}" : $"{"",8}";
                 string Ratio(double mine, double theirs) => theirs > 0 ? $"{mine / theirs,5:F2}" : $"{"",5}";
-                Console.WriteLine($"{s.Name,-12} {batch,2} {$"{s.In}→{s.Out} @{s.Res} up{s.Up}",-18} {gflop,7:F2} | {f,8:F1} {gflop / (f / 1e3),7:F1} {Sub(fwd)} {Torch(t.Fwd)} {Ratio(f, t.Fwd)} | " +
-                    $"{b,8:F1} {Sub(fb)} {Torch(t.FwdBwd)} {Ratio(b, t.FwdBwd)}");
+                Console.WriteLine($"{s.Name,-12} {batch,2} {$"{s.In}→{s.Out} @{s.Res} up{s.Up}",-18} {gflop,7:F2} | {f,8:F1} {gflop / (f / 1e3),7:F1} {fwd[ModConvRoute.Composed],8:F1} {Torch(t.Fwd)} {Ratio(f, t.Fwd)} | " +
+                    $"{b,8:F1} {fb[ModConvRoute.Composed],8:F1} {Torch(t.FwdBwd)} {Ratio(b, t.FwdBwd)}");
             }
     }
 
-    /// <summary>One demodulated modulated conv (the synthesis layer's call); with grad, also the backward to x, w, styles.</summary>
+    /// <summary>One synthesis-layer modulated conv (demodulated, bias, leaky ReLU ·√2) on the thread's route; with grad, also the
+    /// backward to x, w, styles.</summary>
     static void Forward(Tensor x, Tensor w, Tensor st, Tensor bias, int up, bool grad, Tensor gy)
     {
         using var scope = TensorScope.Begin();
+        Tensor Layer(Tensor xi, Tensor wi, Tensor si) => ModConvKernelRoute.Current == ModConvRoute.Kernels
+            ? ModConvKernelRoute.Forward(xi, wi, null, si, demodulate: true, up, bias, 1.41421356f, 0.2f, null, null, null)
+            : ModulatedConv2d.Forward(xi, wi, si, demodulate: true, up, bias, 1.41421356f).LeakyRelu(0.2f);
         if (!grad)
         {
             using var _ = GradMode.NoGrad();
-            ModulatedConv2d.Forward(x, w, st, demodulate: true, up, bias, 1.41421356f);
+            Layer(x, w, st);
             x.Backend.Synchronize();
             return;
         }
         var xr = x.Detach(); xr.RequiresGrad = true;
         var wr = w.Detach(); wr.RequiresGrad = true;
         var sr = st.Detach(); sr.RequiresGrad = true;
-        ModulatedConv2d.Forward(xr, wr, sr, demodulate: true, up, bias, 1.41421356f).Backward(gy);
+        Layer(xr, wr, sr).Backward(gy);
         x.Backend.Synchronize();
     }
 

@@ -1,7 +1,7 @@
 // Personalization step timing: the full ffhq512-128-sized generator (random weights, built in-process) with My3DGen's
 // rank-1 LoRA + decoder, MSE + LPIPS-alex (random weights) at the raw and the 512² image, Adam; ms per training step
 // at batch 1 and 4 and the peak working set. Options: --device <name>, --steps <n>, --batches 1,4; --compare-upconv
-// alternates steps between the sub-pixel (previous) and the transposed + FIR (EG3D) ×2 up-conv and reports both.
+// alternates steps between the conv routes (composed with the sub-pixel or the transposed up-conv, and the kernel family).
 using System.Diagnostics;
 using My3DGen.Engine.Backends;
 using My3DGen.Models.Cameras;
@@ -38,28 +38,28 @@ public static class TrainingBench
         Console.WriteLine($"  peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):F0} MiB");
     }
 
-    /// <summary>Steps alternating between the up-conv paths; best and mean wall ms and best process CPU ms per path.</summary>
+    /// <summary>Steps alternating between the conv routes (<see cref="ConvRoutes"/>); best and mean wall ms and best process CPU ms per route.</summary>
     static void CompareUpConv(Personalizer trainer, int steps, int batch)
     {
-        UpConvPath[] paths = [UpConvPath.SubPixel, UpConvPath.Transposed];
-        var wall = paths.ToDictionary(p => p, _ => new List<double>());
-        var cpu = paths.ToDictionary(p => p, _ => new List<double>());
+        var names = ConvRoutes.All.Select(r => r.Name).ToArray();
+        var wall = names.ToDictionary(p => p, _ => new List<double>());
+        var cpu = names.ToDictionary(p => p, _ => new List<double>());
         var proc = Process.GetCurrentProcess();
-        using (ModulatedConv2d.UsePath(UpConvPath.SubPixel)) trainer.TrainStep();
+        foreach (var (_, use) in ConvRoutes.All) using (use()) trainer.TrainStep();   // warm-up
         for (int i = 0; i < steps; i++)
-            foreach (var p in paths)
-                using (ModulatedConv2d.UsePath(p))
+            foreach (var (name, use) in ConvRoutes.All)
+                using (use())
                 {
                     proc.Refresh();
                     var c0 = proc.TotalProcessorTime;
-                    wall[p].Add(BenchTimer.Time(() => trainer.TrainStep()) * 1e3);
+                    wall[name].Add(BenchTimer.Time(() => trainer.TrainStep()) * 1e3);
                     proc.Refresh();
-                    cpu[p].Add((proc.TotalProcessorTime - c0).TotalMilliseconds);
+                    cpu[name].Add((proc.TotalProcessorTime - c0).TotalMilliseconds);
                 }
-        foreach (var p in paths)
-            Console.WriteLine($"  batch {batch}, {p,-10} up-conv: {wall[p].Min():F0} ms/step best, {wall[p].Average():F0} ms/step mean, {cpu[p].Min():F0} ms CPU best, over {steps} steps");
-        Console.WriteLine($"  training step, transposed / sub-pixel: {wall[UpConvPath.Transposed].Min() / wall[UpConvPath.SubPixel].Min():F2}× wall (best), " +
-            $"{cpu[UpConvPath.Transposed].Min() / cpu[UpConvPath.SubPixel].Min():F2}× process CPU time (best)");
+        foreach (var p in names)
+            Console.WriteLine($"  batch {batch}, {p,-10}: {wall[p].Min():F0} ms/step best, {wall[p].Average():F0} ms/step mean, {cpu[p].Min():F0} ms CPU best, over {steps} steps");
+        Console.WriteLine($"  training step, kernels / transposed: {wall["kernels"].Min() / wall["transposed"].Min():F2}× wall (best), " +
+            $"{cpu["kernels"].Min() / cpu["transposed"].Min():F2}× process CPU time (best)");
     }
 
 }
