@@ -1,6 +1,7 @@
 // Blocked, multithreaded GEMM driver (BLIS-style loop nest). C is cut into tasks of at most MC×NC (across the whole
 // batch); each task loops over KC-deep slices of K, packs its A and B blocks into thread-local buffers and sweeps
-// NR-wide B micro-panels (L1-resident) against MR-row A panels (L2-resident) with the active micro-kernel.
+// NR-wide B micro-panels (L1-resident) against MR-row A panels (L2-resident) with the active micro-kernel. An optional
+// epilogue finishes each C strip right after its last K slice, while it is still in cache.
 namespace My3DGen.Engine.Backends.Cpu;
 
 internal static unsafe class SimdGemmDriver
@@ -74,6 +75,7 @@ internal static unsafe class SimdGemmDriver
                 if (p.PackedA != null) aBlock = p.PackedA + (long)pc * RoundUp(p.M, MR) + (long)m0 * kc;
                 else SimdGemmPack.PackA(A, p.Lda, p.TransA, m0, mLen, pc, kc, p.Alpha, MR, ap);
                 float beta = pc == 0 ? p.Beta : 1f;
+                bool last = pc + kc == p.K;
                 for (int jr = 0; jr < nLen; jr += NR)
                 {
                     int nr = Math.Min(NR, nLen - jr);
@@ -91,6 +93,8 @@ internal static unsafe class SimdGemmDriver
                             MergeEdge(edge, NR, c, p.Ldc, mr, nr, beta);
                         }
                     }
+                    // The mLen×nr strip is final once the last K slice went through it: finish it while it is in cache.
+                    if (last && p.Epilogue != null) p.Epilogue.Apply(b, m0, mLen, n0 + jr, nr, C + m0 * p.Ldc + n0 + jr, p.Ldc);
                 }
             }
         }
@@ -107,6 +111,30 @@ internal static unsafe class SimdGemmDriver
         int kcBlock = KBlock(k, K), mPad = RoundUp(M, k.MR);
         for (int pc = 0; pc < K; pc += kcBlock)
             SimdGemmPack.PackA(A, lda, transA, 0, M, pc, Math.Min(kcBlock, K - pc), alpha, k.MR, dst + (long)pc * mPad);
+    }
+
+    /// <summary>PrepackA's layout for op(A)(m, k) = src[rowOffset[m] + colOffset[k]] (alpha 1).</summary>
+    public static void PrepackAGather(SimdGemmMicroKernel k, int M, int K, float* src, ReadOnlySpan<long> rowOffset,
+        ReadOnlySpan<long> colOffset, float* dst)
+    {
+        int kcBlock = KBlock(k, K), mPad = RoundUp(M, k.MR), MR = k.MR;
+        for (int pc = 0; pc < K; pc += kcBlock)
+        {
+            int kc = Math.Min(kcBlock, K - pc);
+            float* panel = dst + (long)pc * mPad;
+            for (int i0 = 0; i0 < M; i0 += MR, panel += (long)MR * kc)
+            {
+                int rows = Math.Min(MR, M - i0);
+                for (int kk = 0; kk < kc; kk++)
+                {
+                    float* d = panel + (long)kk * MR;
+                    long co = colOffset[pc + kk];
+                    int r = 0;
+                    for (; r < rows; r++) d[r] = src[rowOffset[i0 + r] + co];
+                    for (; r < MR; r++) d[r] = 0f;
+                }
+            }
+        }
     }
 
     /// <summary>Copies the valid mr×nr corner of a full micro-tile result into C with the beta rule.</summary>
