@@ -36,6 +36,8 @@ public class CpuModConvTests
         new("tiles k3 plain lora2", 3, 32, 40, 23, 29, 3, 1, 3, 2, [1, 0, 1]),
         new("tiles k1 plain lora2", 3, 40, 24, 17, 19, 1, 1, 1, 2, [0, 1, 1]),
         new("tiles k3 up lora2", 3, 32, 40, 11, 13, 3, 2, 3, 2, [1, 0, 1]),
+        // O = 136 over few pixels: the GEMM splits the rows into blocks, each with its own copy of the LoRA side rows.
+        new("row blocks k3 plain lora2", 1, 8, 136, 11, 13, 3, 1, 3, 2, [1]),
     ];
 
     static readonly Epi[] Epis =
@@ -125,7 +127,13 @@ public class CpuModConvTests
         var yS = s.G.EpilogueFusable ? Be.Allocate(s.G.OutputLength) : null;
         Be.ModConvForward(s.G, s.Xs, s.Ss, s.Ws, s.Lora, s.E, rawS, yS);
         Close(raw, Be.Down(rawS, (int)s.G.RawLength), "raw");
-        if (s.Lora != null) Close(u, Be.Down(s.Lora.Hidden, (int)s.G.HiddenLength), "hidden");
+        if (s.Lora != null)
+        {
+            Close(u, Be.Down(s.Lora.Hidden, (int)s.G.HiddenLength), "hidden");
+            Be.Fill(s.Lora.Hidden, 0, s.G.HiddenLength, float.NaN);
+            Be.ModConvForward(s.G, s.Xs, s.Ss, s.Ws, s.Lora, s.E, null, null);
+            Close(u, Be.Down(s.Lora.Hidden, (int)s.G.HiddenLength), "hidden alone");
+        }
         if (yS == null)
         {
             Assert.Throws<ArgumentException>(() => Be.ModConvForward(s.G, s.Xs, s.Ss, s.Ws, s.Lora, s.E, rawS, Be.Allocate(s.G.OutputLength)));

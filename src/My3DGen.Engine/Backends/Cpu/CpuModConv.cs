@@ -1,6 +1,6 @@
 // Forward of the modulated conv on the CPU (ModConvGeometry). Plain layers: one GEMM over the batch with the shared raw
-// weight packed once and the B panels built by a modulating im2col packer (s·x never stored); the LoRA hidden is a
-// small GEMM per sample with the same packer, and the low-rank term plus the epilogue finish each GEMM strip in cache.
+// weight packed once and the B panels built by a modulating im2col packer (s·x never stored); the LoRA hidden comes out
+// of the same GEMM as side rows on those panels, and the low-rank term plus the epilogue finish each strip in cache.
 // ×2 up layers: the stride-2 transposed conv is the conv-adjoint machinery (Wᵀ·xs then col2im) on s·x.
 using System.Buffers;
 using System.Numerics;
@@ -28,34 +28,53 @@ internal static unsafe partial class CpuModConv
     private static void ForwardPlain(in ModConvGeometry g, in ModConvPointers ptr, float* raw, float* y)
     {
         int ik = g.I * g.Taps, p = g.H * g.W;
-        long image = (long)g.I * p;
-        for (int n = 0; n < g.N && g.Rank > 0; n++)
-        {
-            var h = new GemmProblem
-            {
-                M = g.Rank, N = p, K = ik, Alpha = 1f, Beta = 0f, Batch = 1,
-                A = ptr.A + (long)ptr.Index[n] * g.Rank * ik, Lda = ik,
-                BPacker = ModulatingPacker(g, ptr.X + n * image, ptr.Styles + (long)n * g.I),
-                C = ptr.Hidden + (long)n * g.Rank * p, Ldc = p,
-            };
-            SimdGemm.Run(in h, parallel: true);
-        }
         float* c = raw != null ? raw : y;
-        if (c == null) return;
-        var packed = ArrayPool<float>.Shared.Rent(checked((int)SimdGemm.PackedASize(g.O, ik)));
+        if (c == null)
+        {
+            // Only the LoRA hidden is asked for: its own small GEMM per sample.
+            for (int n = 0; n < g.N && g.Rank > 0; n++)
+            {
+                var h = new GemmProblem
+                {
+                    M = g.Rank, N = p, K = ik, Alpha = 1f, Beta = 0f, Batch = 1,
+                    A = ptr.A + (long)ptr.Index[n] * g.Rank * ik, Lda = ik,
+                    BPacker = ModulatingPacker(g, ptr.X + n * (long)g.I * p, ptr.Styles + (long)n * g.I),
+                    C = ptr.Hidden + (long)n * g.Rank * p, Ldc = p,
+                };
+                SimdGemm.Run(in h, parallel: true);
+            }
+            return;
+        }
+        // The shared W packed once; with LoRA, each used adapter's A packed once as the GEMM's side rows.
+        long wSize = SimdGemm.PackedASize(g.O, ik), aSize = g.Rank > 0 ? SimdGemm.PackedASize(g.Rank, ik) : 0;
+        var packed = ArrayPool<float>.Shared.Rent(checked((int)(wSize + aSize * g.Adapters)));
         fixed (float* pp = packed)
         {
             SimdGemm.PrepackA(false, g.O, ik, 1f, ptr.Weight, ik, pp);
+            LoraHiddenRows? side = null;
+            if (g.Rank > 0)
+            {
+                var perSample = new nint[g.N];
+                var done = new bool[g.Adapters];
+                for (int n = 0; n < g.N; n++)
+                {
+                    int a = ptr.Index[n];
+                    float* dst = pp + wSize + a * aSize;
+                    if (!done[a]) SimdGemm.PrepackA(false, g.Rank, ik, 1f, ptr.A + (long)a * g.Rank * ik, ik, dst);
+                    done[a] = true;
+                    perSample[n] = (nint)dst;
+                }
+                side = new LoraHiddenRows { M = g.Rank, PackedA = perSample, Hidden = ptr.Hidden, Pixels = p };
+            }
             var prob = new GemmProblem
             {
                 M = g.O, N = p, K = ik, Alpha = 1f, Beta = 0f, Batch = g.N,
                 A = ptr.Weight, Lda = ik, PackedA = pp,
                 BPacker = ModulatingPacker(g, ptr.X, ptr.Styles),
-                C = c, Ldc = p, StrideC = (long)g.O * p,
+                C = c, Ldc = p, StrideC = (long)g.O * p, Side = side,
                 Epilogue = g.Rank == 0 && y == null ? null : new FusedModConvEpilogue
                 {
-                    G = g, Row = new ModConvEpilogueRow(g, ptr.Strength),
-                    LoraB = ptr.B, Index = ptr.Index, Hidden = ptr.Hidden,
+                    G = g, Row = new ModConvEpilogueRow(g, ptr.Strength), LoraB = ptr.B, Index = ptr.Index,
                     Y = y, Demod = ptr.Demod, Bias = g.HasBias ? ptr.Bias : null,
                     Noise = g.Noise == ModConvNoise.None ? null : ptr.Noise,
                 },

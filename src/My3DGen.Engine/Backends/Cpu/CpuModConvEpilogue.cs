@@ -1,6 +1,7 @@
 // The modulated conv's epilogue y = clamp(act(d·r + strength·noise + bias)·Gain, ±Clamp) and its backward, one output
 // row segment at a time, vectorised. The one formula used by the standalone epilogue, its backward and the conv's fused
-// epilogue (FusedModConvEpilogue: LoRA up-projection + epilogue on each finished GEMM strip).
+// epilogue (FusedModConvEpilogue: LoRA up-projection + epilogue on each finished GEMM strip, with the LoRA hidden computed
+// as side rows of the same GEMM: LoraHiddenRows).
 using System.Numerics;
 using My3DGen.Kernels;
 
@@ -90,25 +91,39 @@ internal readonly unsafe struct ModConvEpilogueRow
     }
 }
 
+/// <summary>The LoRA hidden u[n] = A[index[n]] ⊛ xs[n] as side rows of the conv GEMM (same packed im2col panels): stores
+/// each finished column range into Hidden [N, Q, P].</summary>
+internal sealed unsafe class LoraHiddenRows : GemmSideRows
+{
+    public required float* Hidden { get; init; }
+    public required long Pixels { get; init; }
+
+    public override void Store(int batch, int n0, int nLen, float* rows, long ld)
+    {
+        for (int j = 0; j < M; j++)
+            new ReadOnlySpan<float>(rows + j * ld, nLen).CopyTo(new Span<float>(Hidden + (batch * (long)M + j) * Pixels + n0, nLen));
+    }
+}
+
 /// <summary>
 /// The plain modulated conv's fused finish, applied by the GEMM driver to each finished strip of raw (or y) rows o of
-/// sample n: adds LoraScale·B[index[n]]·u[n] (when Rank &gt; 0), then writes the epilogue to y (when y is given).
+/// sample n: adds LoraScale·B[index[n]]·u[n] (when Rank &gt; 0; u is the GEMM's side rows), then writes the epilogue to y
+/// (when y is given).
 /// </summary>
 internal sealed unsafe class FusedModConvEpilogue : GemmEpilogue
 {
     public required ModConvGeometry G { get; init; }
     public required ModConvEpilogueRow Row { get; init; }
-    /// <summary>Stacked B [Adapters, O, Q], adapter indices [N] and the hidden u [N, Q, P] (unused when Rank = 0).</summary>
+    /// <summary>Stacked B [Adapters, O, Q] and adapter indices [N] (unused when Rank = 0).</summary>
     public float* LoraB { get; init; }
     public int* Index { get; init; }
-    public float* Hidden { get; init; }
     /// <summary>Final output [N, O, P], or null for raw only; demodulation [N, O], bias [O] and noise may be null.</summary>
     public float* Y { get; init; }
     public float* Demod { get; init; }
     public float* Bias { get; init; }
     public float* Noise { get; init; }
 
-    public override void Apply(int batch, int m0, int mLen, int n0, int nLen, float* c, long ldc)
+    public override void Apply(int batch, int m0, int mLen, int n0, int nLen, float* c, long ldc, float* side, long ldSide)
     {
         var g = G;
         long p = (long)g.H * g.W;
@@ -122,8 +137,7 @@ internal sealed unsafe class FusedModConvEpilogue : GemmEpilogue
             if (q > 0)
             {
                 float* b = LoraB + ((long)Index[batch] * g.O + o) * q;
-                float* u = Hidden + (long)batch * q * p + n0;
-                for (int j = 0; j < q; j++) AddScaled(crow, u + j * p, nLen, g.LoraScale * b[j]);
+                for (int j = 0; j < q; j++) AddScaled(crow, side + j * ldSide, nLen, g.LoraScale * b[j]);
             }
             if (Y != null)
                 Row.Forward(crow, Y + row * p + n0, nLen, Demod == null ? 1f : Demod[row], Bias == null ? 0f : Bias[o], noise);

@@ -71,9 +71,9 @@ internal static unsafe class SimdGemm
             for (int i = 0; i < p.Batch; i++)
             {
                 ScaleC(p.C + i * p.StrideC, p.M, p.N, p.Ldc, p.Beta);
-                p.Epilogue?.Apply(i, 0, p.M, 0, p.N, p.C + i * p.StrideC, p.Ldc);
+                p.Epilogue?.Apply(i, 0, p.M, 0, p.N, p.C + i * p.StrideC, p.Ldc, null, 0);
             }
-        else if ((long)p.M * p.N * p.K < SmallProblemFlops && p.BPacker == null && p.Epilogue == null && p.A != null)
+        else if ((long)p.M * p.N * p.K < SmallProblemFlops && p.BPacker == null && p.Epilogue == null && p.Side == null && p.A != null)
             SimdGemmSmall.Run(in p);
         else
             SimdGemmDriver.Run(in p, parallel ? Math.Max(1, MaxThreads) : 1);
@@ -135,6 +135,9 @@ internal unsafe struct GemmProblem
     /// <summary>Optional finisher of C blocks while they are still in cache (e.g. a fused bias/activation); the blocked
     /// driver is then always used.</summary>
     public GemmEpilogue? Epilogue;
+    /// <summary>Optional extra rows multiplied by the same packed B blocks in the same pass; the blocked driver is then
+    /// always used and K must be positive.</summary>
+    public GemmSideRows? Side;
 }
 
 /// <summary>Produces op(B) panels directly in micro-kernel layout, for B matrices that are never materialised.</summary>
@@ -153,7 +156,24 @@ internal abstract unsafe class GemmEpilogue
     /// <summary>
     /// Called once per finished block C[m0..m0+mLen, n0..n0+nLen] of batch entry <paramref name="batch"/> (all of K
     /// accumulated), on the thread that computed it; <paramref name="c"/> points at element (m0, n0), rows ldc apart.
-    /// Blocks of one call never overlap, so implementations may run concurrently.
+    /// With <see cref="GemmProblem.Side"/>, <paramref name="side"/> points at the finished side rows of the same columns
+    /// (rows ldSide apart; null otherwise). Blocks of one call never overlap, so implementations may run concurrently.
     /// </summary>
-    public abstract void Apply(int batch, int m0, int mLen, int n0, int nLen, float* c, long ldc);
+    public abstract void Apply(int batch, int m0, int mLen, int n0, int nLen, float* c, long ldc, float* side, long ldSide);
+}
+
+/// <summary>
+/// Extra rows S[b] = A2[b]·op(B[b]) (M × N, per batch entry its own A2) computed from the packed B blocks the main product
+/// already built: each task multiplies them into a private tile (the epilogue sees it), and the tasks of the first row
+/// block hand it to <see cref="Store"/>, once per column range.
+/// </summary>
+internal abstract unsafe class GemmSideRows
+{
+    /// <summary>Side rows.</summary>
+    public required int M { get; init; }
+    /// <summary>Per batch entry: op(A2) [M, K] packed by <see cref="SimdGemm.PrepackA"/>.</summary>
+    public required nint[] PackedA { get; init; }
+
+    /// <summary>Receives the finished side rows of columns n0..n0+nLen of batch entry <paramref name="batch"/> (rows ld apart).</summary>
+    public abstract void Store(int batch, int n0, int nLen, float* rows, long ld);
 }
