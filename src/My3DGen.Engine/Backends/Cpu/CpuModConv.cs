@@ -119,24 +119,25 @@ internal static unsafe partial class CpuModConv
     private static void TransposedConv(in ModConvGeometry g, int batch, int rows, float* w, float* xs, float* t)
     {
         var geo = new ConvGeometry(batch, rows, g.OH, g.OW, g.I, 3, stride: 2, pad: 0);
-        var packed = PackTapMajor(w, rows, g.I, outputsAsRows: true);
+        var packed = PackTapMajor(w, rows, g.I, 9, outputsAsRows: true);
         fixed (float* pp = packed) CpuConv2d.Conv2dBackwardInputPacked(geo, xs, pp, t, accumulate: false);
         ArrayPool<float>.Shared.Return(packed);
     }
 
     /// <summary>
-    /// GEMM-packs a 3×3 weight w [rows, cols, 3, 3] for the ×2 up layer's GEMMs (pooled array, return it):
-    /// outputsAsRows: op(A) [(r, t), c] = w[r, c, t] (the transposed conv's columns, M = rows·9, K = cols);
-    /// else op(A) [c, (r, t)] = w[r, c, t] (the stride-2 conv of the data gradient, M = cols, K = rows·9).
+    /// GEMM-packs a weight w [rows, cols, K, K] for the GEMMs that read it tap-major (pooled array, return it):
+    /// outputsAsRows: op(A) [(r, t), c] = w[r, c, t] (the ×2 up layer's transposed-conv columns, M = rows·K², K = cols);
+    /// else op(A) [c, (r, t)] = w[r, c, flip ? K²−1−t : t] (the adjoint conv of a data gradient, M = cols, K = rows·K²;
+    /// flipped for the stride-1 conv's adjoint, as a correlation).
     /// </summary>
-    private static float[] PackTapMajor(float* w, int rows, int cols, bool outputsAsRows)
+    private static float[] PackTapMajor(float* w, int rows, int cols, int taps, bool outputsAsRows, bool flip = false)
     {
-        int m = outputsAsRows ? rows * 9 : cols, k = outputsAsRows ? cols : rows * 9;
-        var byTap = new long[rows * 9];
+        int m = outputsAsRows ? rows * taps : cols, k = outputsAsRows ? cols : rows * taps;
+        var byTap = new long[rows * taps];
         var byChannel = new long[cols];
         for (int r = 0; r < rows; r++)
-            for (int t = 0; t < 9; t++) byTap[r * 9 + t] = (long)r * cols * 9 + t;
-        for (int c = 0; c < cols; c++) byChannel[c] = (long)c * 9;
+            for (int t = 0; t < taps; t++) byTap[r * taps + t] = (long)r * cols * taps + (flip ? taps - 1 - t : t);
+        for (int c = 0; c < cols; c++) byChannel[c] = (long)c * taps;
         var packed = ArrayPool<float>.Shared.Rent(checked((int)SimdGemm.PackedASize(m, k)));
         fixed (float* pp = packed)
             SimdGemm.PrepackAGather(m, k, w, outputsAsRows ? byTap : byChannel, outputsAsRows ? byChannel : byTap, pp);

@@ -20,43 +20,32 @@ internal static unsafe partial class CpuModConv
         fixed (float* pgu = gu)
         {
             if (g.Up == 1)
+                CpuConv2d.Conv2dBackwardInput(new ConvGeometry(g.N, g.I, g.H, g.W, g.O, g.K, 1, g.K / 2),
+                    new ReadOnlySpan<float>(graw, (int)g.RawLength), new ReadOnlySpan<float>(ptr.Weight, (int)g.WeightLength),
+                    new Span<float>(gxs, (int)g.InputLength));
+            else AdjointConv(g, g.N, g.O, ptr.Weight, graw, 0f, gxs);
+            for (int n = 0; n < g.N && g.Rank > 0; n++)
             {
-                var geo = new ConvGeometry(g.N, g.I, g.H, g.W, g.O, g.K, 1, g.K / 2);
-                CpuConv2d.Conv2dBackwardInput(geo, new ReadOnlySpan<float>(graw, (int)g.RawLength),
-                    new ReadOnlySpan<float>(ptr.Weight, (int)g.WeightLength), new Span<float>(gxs, (int)g.InputLength));
-                var one = new ConvGeometry(1, g.I, g.H, g.W, g.Rank, g.K, 1, g.K / 2);
-                for (int n = 0; n < g.N && g.Rank > 0; n++)
-                {
-                    HiddenGradient(g, graw, ptr, n, pgu);
-                    CpuConv2d.Conv2dBackwardInput(one, new ReadOnlySpan<float>(pgu, g.Rank * p),
-                        new ReadOnlySpan<float>(ptr.A + (long)ptr.Index[n] * g.Rank * ik, g.Rank * ik),
-                        new Span<float>(gxs + n * image, (int)image), accumulate: true);
-                }
-            }
-            else
-            {
-                StridedConv(g, g.N, g.O, ptr.Weight, graw, 0f, gxs);
-                for (int n = 0; n < g.N && g.Rank > 0; n++)
-                {
-                    HiddenGradient(g, graw, ptr, n, pgu);
-                    StridedConv(g, 1, g.Rank, ptr.A + (long)ptr.Index[n] * g.Rank * ik, pgu, 1f, gxs + n * image);
-                }
+                HiddenGradient(g, graw, ptr, n, pgu);
+                AdjointConv(g, 1, g.Rank, ptr.A + (long)ptr.Index[n] * g.Rank * ik, pgu, 1f, gxs + n * image);
             }
         }
         if (gu != null) ArrayPool<float>.Shared.Return(gu);
     }
 
-    /// <summary>gx [batch, I, H, W] = beta·gx + the stride-2 3×3 conv of t [batch, rows, 2H+1, 2W+1] with w [rows, I, 3, 3]
-    /// read as [I, rows, 3, 3]: the adjoint of the ×2 up layer's transposed conv, B panels straight from t.</summary>
-    private static void StridedConv(in ModConvGeometry g, int batch, int rows, float* w, float* t, float beta, float* gx)
+    /// <summary>gx [batch, I, H, W] = beta·gx + the conv's adjoint applied to t [batch, rows, OH, OW] with w [rows, I, K, K],
+    /// as one GEMM whose B panels come straight from t: for ×2 up layers the stride-2 3×3 conv with w read as [I, rows, 3, 3],
+    /// for plain layers the stride-1 correlation (padding K/2) with w read as [I, rows, K, K] and flipped taps.</summary>
+    private static void AdjointConv(in ModConvGeometry g, int batch, int rows, float* w, float* t, float beta, float* gx)
     {
-        var packed = PackTapMajor(w, rows, g.I, outputsAsRows: false);
+        int s = g.Up, pad = g.Up == 2 ? 0 : g.K / 2;
+        var packed = PackTapMajor(w, rows, g.I, g.Taps, outputsAsRows: false, flip: g.Up == 1);
         fixed (float* pp = packed)
         {
             var prob = new GemmProblem
             {
-                M = g.I, N = g.H * g.W, K = rows * 9, Alpha = 1f, Beta = beta, Batch = batch, PackedA = pp,
-                BPacker = new Im2ColPacker(t, (long)rows * g.OH * g.OW, g.OH, g.OW, 3, 3, 2, 2, 0, 0),
+                M = g.I, N = g.H * g.W, K = rows * g.Taps, Alpha = 1f, Beta = beta, Batch = batch, PackedA = pp,
+                BPacker = new Im2ColPacker(t, (long)rows * g.OH * g.OW, g.OH, g.OW, g.K, g.K, s, s, pad, pad),
                 C = gx, Ldc = g.H * g.W, StrideC = (long)g.I * g.H * g.W,
             };
             SimdGemm.Run(in prob, parallel: true);
