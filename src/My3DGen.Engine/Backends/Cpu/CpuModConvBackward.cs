@@ -1,6 +1,6 @@
-// Backward of the modulated conv on the CPU: the data gradient (the conv's adjoint with the shared weight over the whole
-// batch, plus each sample's adapter) and the factor gradients (raw weight, A, B per adapter slot). Reuses the im2col
-// conv machinery (CpuConv2d) and the modulating packer; samples are visited in order so every sum is deterministic.
+// Backward of the modulated conv on the CPU: the data gradient (the conv's adjoint with the shared weight as one GEMM over
+// the whole batch whose B panels are packed straight from graw, plus each sample's adapter) and the factor gradients (raw
+// weight, A, B per adapter slot, via CpuConv2d's weight gradient); samples are visited in order so sums are deterministic.
 using System.Buffers;
 using My3DGen.Kernels;
 
@@ -19,11 +19,7 @@ internal static unsafe partial class CpuModConv
         float[]? gu = g.Rank > 0 ? ArrayPool<float>.Shared.Rent(g.Rank * p) : null;
         fixed (float* pgu = gu)
         {
-            if (g.Up == 1)
-                CpuConv2d.Conv2dBackwardInput(new ConvGeometry(g.N, g.I, g.H, g.W, g.O, g.K, 1, g.K / 2),
-                    new ReadOnlySpan<float>(graw, (int)g.RawLength), new ReadOnlySpan<float>(ptr.Weight, (int)g.WeightLength),
-                    new Span<float>(gxs, (int)g.InputLength));
-            else AdjointConv(g, g.N, g.O, ptr.Weight, graw, 0f, gxs);
+            AdjointConv(g, g.N, g.O, ptr.Weight, graw, 0f, gxs);
             for (int n = 0; n < g.N && g.Rank > 0; n++)
             {
                 HiddenGradient(g, graw, ptr, n, pgu);
