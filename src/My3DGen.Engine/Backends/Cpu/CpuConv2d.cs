@@ -73,19 +73,40 @@ internal static unsafe class CpuConv2d
         fixed (float* pgy = gy, pw = w, pgx = gx, pp = packed)
         {
             PackWeights(g, pw, transposed: true, pp);
-            var job = new ConvJob(g, pgx, pw, pgy) { Accumulate = accumulate, PackedWeights = pp, PackedStride = packedPerGroup };
-            if (g.IsPointwise) job.ForEach(job.Items, 0, 0, job.BackwardInput, null);
-            // col2im of neighbouring chunks overlaps in the kernel halo; chunks two apart never do, so even and odd
-            // chunks run as two race-free phases.
-            else for (int phase = 0; phase < 2; phase++)
-            {
-                int perImage = (job.Chunks - phase + 1) / 2;
-                int ph = phase;
-                job.ForEach(g.N * g.Groups * perImage, job.ColsFloats, 0,
-                    (i, s) => job.BackwardInput(i / perImage * job.Chunks + 2 * (i % perImage) + ph, s), null);
-            }
+            BackwardInput(g, pgy, pw, pp, packedPerGroup, pgx, accumulate);
         }
         ArrayPool<float>.Shared.Return(packed);
+    }
+
+    /// <summary>
+    /// gx (+)= convᵀ(gy) for groups = 1 with the column GEMM's op(A) = Wᵀ [C·KH·KW, O] given already packed
+    /// (<see cref="SimdGemm.PrepackAGather"/>, <see cref="SimdGemm.PackedASize"/>(C·KH·KW, O) floats): for callers whose
+    /// weight is not stored as [O, C, KH, KW] (the modulated conv's ×2 up reads its [O', I', 3, 3] weight transposed).
+    /// </summary>
+    internal static void Conv2dBackwardInputPacked(in ConvGeometry g, float* gy, float* packedWT, float* gx, bool accumulate)
+    {
+        g.Validate();
+        if (g.Groups != 1) throw new ArgumentException("A packed transposed weight needs groups = 1.");
+        if (Math.Max(g.InputLength, g.OutputLength) > int.MaxValue) throw new ArgumentException("Tensor too large for one call.");
+        if (!accumulate && !g.IsPointwise) new Span<float>(gx, (int)g.InputLength).Clear();
+        BackwardInput(g, gy, null, packedWT, 0, gx, accumulate);
+    }
+
+    /// <summary>The chunked Wᵀ·gy + col2im of the input gradient; w may be null when the packed weights are given.</summary>
+    private static void BackwardInput(in ConvGeometry g, float* gy, float* w, float* packed, long packedStride, float* gx,
+        bool accumulate)
+    {
+        var job = new ConvJob(g, gx, w, gy) { Accumulate = accumulate, PackedWeights = packed, PackedStride = packedStride };
+        if (g.IsPointwise) job.ForEach(job.Items, 0, 0, job.BackwardInput, null);
+        // col2im of neighbouring chunks overlaps in the kernel halo; chunks two apart never do, so even and odd
+        // chunks run as two race-free phases.
+        else for (int phase = 0; phase < 2; phase++)
+        {
+            int perImage = (job.Chunks - phase + 1) / 2;
+            int ph = phase;
+            job.ForEach(g.N * g.Groups * perImage, job.ColsFloats, 0,
+                (i, s) => job.BackwardInput(i / perImage * job.Chunks + 2 * (i % perImage) + ph, s), null);
+        }
     }
 
     /// <summary>gw (+)= Σₙ gy·colsᵀ: the gradient of the forward pass with respect to w.</summary>

@@ -1,7 +1,8 @@
 // im2col / col2im for one image: unrolls the kh×kw receptive fields of x[C,H,W] into a [C·kh·kw, Ho·Wo] matrix so a
 // convolution becomes a GEMM, and scatters such a matrix back (+=). Works on ranges of output rows so the
 // convolution can stream through an image in cache-sized chunks; stride-1 rows are copied/added as whole runs.
-// Im2ColPacker goes one step further for the forward pass: it writes GEMM B panels straight from the image.
+// Im2ColPacker goes one step further for the forward pass: it writes GEMM B panels straight from the image, optionally
+// scaling each channel by a per-image factor (the modulated conv's styles) on the way.
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -125,19 +126,23 @@ file readonly struct RowGeometry(int W, int kw, int strideW, int padW, int rows)
 
 /// <summary>
 /// im2col fused with GEMM B packing: hands the driver panels of the [C·kh·kw, Ho·Wo] matrix of image `batch`
-/// (x + batch·imageStride) built straight from the image, so the unrolled matrix is never written out.
+/// (x + batch·imageStride) built straight from the image, so the unrolled matrix is never written out. With
+/// <c>scales</c>, every row of channel c is multiplied by scales[batch·scaleStride + c] (modulation without a copy of x).
 /// </summary>
 internal sealed unsafe class Im2ColPacker : GemmBPacker
 {
-    private readonly float* _x;
-    private readonly long _imageStride;
+    private readonly float* _x, _scales;
+    private readonly long _imageStride, _scaleStride;
     private readonly int _h, _w, _kh, _kw, _sh, _sw, _ph, _pw, _wo;
     private readonly int[] _lo, _hi;
 
-    public Im2ColPacker(float* x, long imageStride, int H, int W, int kh, int kw, int strideH, int strideW, int padH, int padW)
+    public Im2ColPacker(float* x, long imageStride, int H, int W, int kh, int kw, int strideH, int strideW, int padH, int padW,
+        float* scales = null, long scaleStride = 0)
     {
         _x = x;
         _imageStride = imageStride;
+        _scales = scales;
+        _scaleStride = scaleStride;
         (_h, _w, _kh, _kw, _sh, _sw, _ph, _pw) = (H, W, kh, kw, strideH, strideW, padH, padW);
         var g = new RowGeometry(W, kw, strideW, padW, 1);
         _wo = g.Wo;
@@ -149,6 +154,7 @@ internal sealed unsafe class Im2ColPacker : GemmBPacker
     public override void Pack(int batch, int k0, int kc, int n0, int nLen, int NR, float* dst)
     {
         float* img = _x + batch * _imageStride;
+        float* scales = _scales == null ? null : _scales + batch * _scaleStride;
         for (int j0 = 0; j0 < nLen; j0 += NR, dst += (long)NR * kc)
         {
             int width = Math.Min(NR, nLen - j0), n = n0 + j0;
@@ -158,10 +164,20 @@ internal sealed unsafe class Im2ColPacker : GemmBPacker
             for (int k = 0; k < kc; k++, d += NR)
             {
                 PanelRow(img + (long)c * _h * _w, i, _lo[j], _hi[j], j, oh, ow, width, d);
+                if (scales != null) Scale(d, width, scales[c]);
                 if (width < NR) new Span<float>(d + width, NR - width).Clear();
                 if (++j == _kw) { j = 0; if (++i == _kh) { i = 0; c++; } }
             }
         }
+    }
+
+    /// <summary>d[0..width) *= a (one L1-resident panel row).</summary>
+    private static void Scale(float* d, int width, float a)
+    {
+        int q = 0;
+        var av = new Vector<float>(a);
+        for (; q + Vector<float>.Count <= width; q += Vector<float>.Count) (Vector.Load(d + q) * av).Store(d + q);
+        for (; q < width; q++) d[q] *= a;
     }
 
     /// <summary>One k row of a panel: output pixels starting at (oh, ow), tap (i, j) of channel plane, width entries.</summary>

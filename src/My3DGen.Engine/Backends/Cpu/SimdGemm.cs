@@ -68,8 +68,12 @@ internal static unsafe class SimdGemm
     {
         if (p.M == 0 || p.N == 0 || p.Batch == 0) return;
         if (p.K == 0 || p.Alpha == 0f)
-            for (int i = 0; i < p.Batch; i++) ScaleC(p.C + i * p.StrideC, p.M, p.N, p.Ldc, p.Beta);
-        else if ((long)p.M * p.N * p.K < SmallProblemFlops && p.BPacker == null)
+            for (int i = 0; i < p.Batch; i++)
+            {
+                ScaleC(p.C + i * p.StrideC, p.M, p.N, p.Ldc, p.Beta);
+                p.Epilogue?.Apply(i, 0, p.M, 0, p.N, p.C + i * p.StrideC, p.Ldc, null, 0);
+            }
+        else if ((long)p.M * p.N * p.K < SmallProblemFlops && p.BPacker == null && p.Epilogue == null && p.Side == null && p.A != null)
             SimdGemmSmall.Run(in p);
         else
             SimdGemmDriver.Run(in p, parallel ? Math.Max(1, MaxThreads) : 1);
@@ -84,6 +88,13 @@ internal static unsafe class SimdGemm
     /// </summary>
     internal static void PrepackA(bool transA, int M, int K, float alpha, float* A, long lda, float* dst)
         => SimdGemmDriver.PrepackA(SimdGemmMicroKernel.Active, transA, M, K, alpha, A, lda, dst);
+
+    /// <summary>
+    /// <see cref="PrepackA"/> for an op(A) no single leading dimension describes (e.g. a conv weight read tap-major):
+    /// element (m, k) is src[rowOffset[m] + colOffset[k]]. The problem then needs no A pointer (A = null).
+    /// </summary>
+    internal static void PrepackAGather(int M, int K, float* src, ReadOnlySpan<long> rowOffset, ReadOnlySpan<long> colOffset, float* dst)
+        => SimdGemmDriver.PrepackAGather(SimdGemmMicroKernel.Active, M, K, src, rowOffset, colOffset, dst);
 
     /// <summary>C = beta·C, with beta == 0 writing exact zeros.</summary>
     private static void ScaleC(float* c, int M, int N, long ldc, float beta)
@@ -115,11 +126,18 @@ internal unsafe struct GemmProblem
     public float* A, B, C;
     public long Lda, Ldb, Ldc, StrideA, StrideB, StrideC;
     /// <summary>Optional op(A)·alpha already in micro-kernel layout (see <see cref="SimdGemm.PrepackA"/>), shared by
-    /// every batch entry; A, Lda and TransA must still describe the original (the tiny-size path reads them).</summary>
+    /// every batch entry; A, Lda and TransA should still describe the original (the tiny-size path reads them); with
+    /// A = null (a gathered pack, <see cref="SimdGemm.PrepackAGather"/>) the blocked driver is always used.</summary>
     public float* PackedA;
     /// <summary>Optional producer of packed B panels (e.g. im2col fused with packing); B, Ldb and TransB are then
     /// ignored and the blocked driver is always used.</summary>
     public GemmBPacker? BPacker;
+    /// <summary>Optional finisher of C blocks while they are still in cache (e.g. a fused bias/activation); the blocked
+    /// driver is then always used.</summary>
+    public GemmEpilogue? Epilogue;
+    /// <summary>Optional extra rows multiplied by the same packed B blocks in the same pass; the blocked driver is then
+    /// always used and K must be positive.</summary>
+    public GemmSideRows? Side;
 }
 
 /// <summary>Produces op(B) panels directly in micro-kernel layout, for B matrices that are never materialised.</summary>
@@ -130,4 +148,32 @@ internal abstract unsafe class GemmBPacker
     /// dst + q·NR·kc holds element (k0 + k, n0 + q·NR + j) at [k·NR + j], zero-padded past nLen (see SimdGemmPack.PackB).
     /// </summary>
     public abstract void Pack(int batch, int k0, int kc, int n0, int nLen, int NR, float* dst);
+}
+
+/// <summary>Finishes C in place right after the driver completes it, so element-wise work needs no extra pass over memory.</summary>
+internal abstract unsafe class GemmEpilogue
+{
+    /// <summary>
+    /// Called once per finished block C[m0..m0+mLen, n0..n0+nLen] of batch entry <paramref name="batch"/> (all of K
+    /// accumulated), on the thread that computed it; <paramref name="c"/> points at element (m0, n0), rows ldc apart.
+    /// With <see cref="GemmProblem.Side"/>, <paramref name="side"/> points at the finished side rows of the same columns
+    /// (rows ldSide apart; null otherwise). Blocks of one call never overlap, so implementations may run concurrently.
+    /// </summary>
+    public abstract void Apply(int batch, int m0, int mLen, int n0, int nLen, float* c, long ldc, float* side, long ldSide);
+}
+
+/// <summary>
+/// Extra rows S[b] = A2[b]·op(B[b]) (M × N, per batch entry its own A2) computed from the packed B blocks the main product
+/// already built: each task multiplies them into a private tile (the epilogue sees it), and the tasks of the first row
+/// block hand it to <see cref="Store"/>, once per column range.
+/// </summary>
+internal abstract unsafe class GemmSideRows
+{
+    /// <summary>Side rows.</summary>
+    public required int M { get; init; }
+    /// <summary>Per batch entry: op(A2) [M, K] packed by <see cref="SimdGemm.PrepackA"/>.</summary>
+    public required nint[] PackedA { get; init; }
+
+    /// <summary>Receives the finished side rows of columns n0..n0+nLen of batch entry <paramref name="batch"/> (rows ld apart).</summary>
+    public abstract void Store(int batch, int n0, int nLen, float* rows, long ld);
 }

@@ -1,6 +1,8 @@
 // Blocked, multithreaded GEMM driver (BLIS-style loop nest). C is cut into tasks of at most MC×NC (across the whole
 // batch); each task loops over KC-deep slices of K, packs its A and B blocks into thread-local buffers and sweeps
-// NR-wide B micro-panels (L1-resident) against MR-row A panels (L2-resident) with the active micro-kernel.
+// NR-wide B micro-panels (L1-resident) against MR-row A panels (L2-resident) with the active micro-kernel. An optional
+// epilogue finishes each C strip right after its last K slice, while it is still in cache; optional side rows (a second,
+// small A) are multiplied by the same packed B blocks, so e.g. a LoRA down-projection shares the conv's im2col panels.
 namespace My3DGen.Engine.Backends.Cpu;
 
 internal static unsafe class SimdGemmDriver
@@ -58,12 +60,15 @@ internal static unsafe class SimdGemmDriver
             int mLen = Math.Min(_mc, p.M - m0), nLen = Math.Min(_nc, p.N - n0);
             float* A = p.A + b * p.StrideA, B = p.B + b * p.StrideB, C = p.C + b * p.StrideC;
 
-            long aSize = (long)_mc * _kcBlock, bSize = (long)_nc * _kcBlock;
-            float* ap = SimdGemmBuffers.Get(aSize + bSize + k.MR * k.NR + 32);
+            var sideRows = p.Side;
+            int MR = k.MR, NR = k.NR, sidePad = sideRows == null ? 0 : RoundUp(sideRows.M, MR);
+            long aSize = (long)_mc * _kcBlock, bSize = (long)_nc * _kcBlock, sideSize = (long)sidePad * _nc;
+            float* ap = SimdGemmBuffers.Get(aSize + bSize + MR * NR + sideSize + 48);
             float* bp = ap + RoundUp(aSize, 16);
             float* edge = bp + RoundUp(bSize, 16);
+            // Side rows of this task: [sidePad, nc] (ldc nc, a multiple of NR), so every micro-tile fits without an edge copy.
+            float* side = sideRows == null ? null : edge + RoundUp((long)MR * NR, 16);
             var kernel = k.Fn;
-            int MR = k.MR, NR = k.NR;
 
             for (int pc = 0; pc < p.K; pc += _kcBlock)
             {
@@ -74,6 +79,15 @@ internal static unsafe class SimdGemmDriver
                 if (p.PackedA != null) aBlock = p.PackedA + (long)pc * RoundUp(p.M, MR) + (long)m0 * kc;
                 else SimdGemmPack.PackA(A, p.Lda, p.TransA, m0, mLen, pc, kc, p.Alpha, MR, ap);
                 float beta = pc == 0 ? p.Beta : 1f;
+                bool last = pc + kc == p.K;
+                if (sideRows != null)
+                {
+                    float* sideA = (float*)sideRows.PackedA[b] + (long)pc * sidePad;
+                    for (int jr = 0; jr < nLen; jr += NR)
+                        for (int ir = 0; ir < sidePad; ir += MR)
+                            kernel(sideA + (long)ir * kc, bp + (long)jr * kc, kc, side + (long)ir * _nc + jr, _nc, pc == 0 ? 0f : 1f);
+                    if (last && m0 == 0) sideRows.Store(b, n0, nLen, side, _nc);
+                }
                 for (int jr = 0; jr < nLen; jr += NR)
                 {
                     int nr = Math.Min(NR, nLen - jr);
@@ -91,6 +105,9 @@ internal static unsafe class SimdGemmDriver
                             MergeEdge(edge, NR, c, p.Ldc, mr, nr, beta);
                         }
                     }
+                    // The mLen×nr strip is final once the last K slice went through it: finish it while it is in cache.
+                    if (last && p.Epilogue != null)
+                        p.Epilogue.Apply(b, m0, mLen, n0 + jr, nr, C + m0 * p.Ldc + n0 + jr, p.Ldc, side == null ? null : side + jr, _nc);
                 }
             }
         }
@@ -107,6 +124,30 @@ internal static unsafe class SimdGemmDriver
         int kcBlock = KBlock(k, K), mPad = RoundUp(M, k.MR);
         for (int pc = 0; pc < K; pc += kcBlock)
             SimdGemmPack.PackA(A, lda, transA, 0, M, pc, Math.Min(kcBlock, K - pc), alpha, k.MR, dst + (long)pc * mPad);
+    }
+
+    /// <summary>PrepackA's layout for op(A)(m, k) = src[rowOffset[m] + colOffset[k]] (alpha 1).</summary>
+    public static void PrepackAGather(SimdGemmMicroKernel k, int M, int K, float* src, ReadOnlySpan<long> rowOffset,
+        ReadOnlySpan<long> colOffset, float* dst)
+    {
+        int kcBlock = KBlock(k, K), mPad = RoundUp(M, k.MR), MR = k.MR;
+        for (int pc = 0; pc < K; pc += kcBlock)
+        {
+            int kc = Math.Min(kcBlock, K - pc);
+            float* panel = dst + (long)pc * mPad;
+            for (int i0 = 0; i0 < M; i0 += MR, panel += (long)MR * kc)
+            {
+                int rows = Math.Min(MR, M - i0);
+                for (int kk = 0; kk < kc; kk++)
+                {
+                    float* d = panel + (long)kk * MR;
+                    long co = colOffset[pc + kk];
+                    int r = 0;
+                    for (; r < rows; r++) d[r] = src[rowOffset[i0 + r] + co];
+                    for (; r < MR; r++) d[r] = 0f;
+                }
+            }
+        }
     }
 
     /// <summary>Copies the valid mr×nr corner of a full micro-tile result into C with the beta rule.</summary>

@@ -1,0 +1,165 @@
+// Forward of the modulated conv on the CPU (ModConvGeometry). Plain layers: one GEMM over the batch with the shared raw
+// weight packed once and the B panels built by a modulating im2col packer (s·x never stored); the LoRA hidden comes out
+// of the same GEMM as side rows on those panels, and the low-rank term plus the epilogue finish each strip in cache.
+// ×2 up layers: the stride-2 transposed conv is the conv-adjoint machinery (Wᵀ·xs then col2im) on s·x.
+using System.Buffers;
+using System.Numerics;
+using My3DGen.Kernels;
+
+namespace My3DGen.Engine.Backends.Cpu;
+
+/// <summary>Raw pointers of one modulated-conv call (null where the input is absent).</summary>
+internal unsafe struct ModConvPointers
+{
+    public float* X, Styles, Weight, A, B, Hidden, Demod, Bias, Noise;
+    public int* Index;
+    public float Strength;
+}
+
+internal static unsafe partial class CpuModConv
+{
+    /// <summary>raw = W ⊛ (s·x) + LoraScale·B[idx]·u, u = A[idx] ⊛ (s·x) written to Hidden; y = epilogue(raw) when given.</summary>
+    public static void Forward(in ModConvGeometry g, in ModConvPointers ptr, float* raw, float* y)
+    {
+        if (g.Up == 2) ForwardUp(g, ptr, raw);
+        else ForwardPlain(g, ptr, raw, y);
+    }
+
+    private static void ForwardPlain(in ModConvGeometry g, in ModConvPointers ptr, float* raw, float* y)
+    {
+        int ik = g.I * g.Taps, p = g.H * g.W;
+        float* c = raw != null ? raw : y;
+        if (c == null)
+        {
+            // Only the LoRA hidden is asked for: its own small GEMM per sample.
+            for (int n = 0; n < g.N && g.Rank > 0; n++)
+            {
+                var h = new GemmProblem
+                {
+                    M = g.Rank, N = p, K = ik, Alpha = 1f, Beta = 0f, Batch = 1,
+                    A = ptr.A + (long)ptr.Index[n] * g.Rank * ik, Lda = ik,
+                    BPacker = ModulatingPacker(g, ptr.X + n * (long)g.I * p, ptr.Styles + (long)n * g.I),
+                    C = ptr.Hidden + (long)n * g.Rank * p, Ldc = p,
+                };
+                SimdGemm.Run(in h, parallel: true);
+            }
+            return;
+        }
+        // The shared W packed once; with LoRA, each used adapter's A packed once as the GEMM's side rows.
+        long wSize = SimdGemm.PackedASize(g.O, ik), aSize = g.Rank > 0 ? SimdGemm.PackedASize(g.Rank, ik) : 0;
+        var packed = ArrayPool<float>.Shared.Rent(checked((int)(wSize + aSize * g.Adapters)));
+        fixed (float* pp = packed)
+        {
+            SimdGemm.PrepackA(false, g.O, ik, 1f, ptr.Weight, ik, pp);
+            LoraHiddenRows? side = null;
+            if (g.Rank > 0)
+            {
+                var perSample = new nint[g.N];
+                var done = new bool[g.Adapters];
+                for (int n = 0; n < g.N; n++)
+                {
+                    int a = ptr.Index[n];
+                    float* dst = pp + wSize + a * aSize;
+                    if (!done[a]) SimdGemm.PrepackA(false, g.Rank, ik, 1f, ptr.A + (long)a * g.Rank * ik, ik, dst);
+                    done[a] = true;
+                    perSample[n] = (nint)dst;
+                }
+                side = new LoraHiddenRows { M = g.Rank, PackedA = perSample, Hidden = ptr.Hidden, Pixels = p };
+            }
+            var prob = new GemmProblem
+            {
+                M = g.O, N = p, K = ik, Alpha = 1f, Beta = 0f, Batch = g.N,
+                A = ptr.Weight, Lda = ik, PackedA = pp,
+                BPacker = ModulatingPacker(g, ptr.X, ptr.Styles),
+                C = c, Ldc = p, StrideC = (long)g.O * p, Side = side,
+                Epilogue = g.Rank == 0 && y == null ? null : new FusedModConvEpilogue
+                {
+                    G = g, Row = new ModConvEpilogueRow(g, ptr.Strength), LoraB = ptr.B, Index = ptr.Index,
+                    Y = y, Demod = ptr.Demod, Bias = g.HasBias ? ptr.Bias : null,
+                    Noise = g.Noise == ModConvNoise.None ? null : ptr.Noise,
+                },
+            };
+            SimdGemm.Run(in prob, parallel: true);
+        }
+        ArrayPool<float>.Shared.Return(packed);
+    }
+
+    /// <summary>B panels of the stride-1, padding-K/2 im2col of x, row (i, t) scaled by s[n, i].</summary>
+    private static Im2ColPacker ModulatingPacker(in ModConvGeometry g, float* x, float* s) =>
+        new(x, (long)g.I * g.H * g.W, g.H, g.W, g.K, g.K, 1, 1, g.K / 2, g.K / 2, s, g.I);
+
+    /// <summary>The ×2 up layer: raw [N,O,2H+1,2W+1] = stride-2 transposed 3×3 conv of xs with W, + LoraScale·B·u.</summary>
+    private static void ForwardUp(in ModConvGeometry g, in ModConvPointers ptr, float* raw)
+    {
+        long image = (long)g.I * g.H * g.W, p = (long)g.OH * g.OW;
+        var xs = ArrayPool<float>.Shared.Rent(checked((int)g.InputLength));
+        fixed (float* pxs = xs)
+        {
+            Modulate(g, ptr.X, ptr.Styles, pxs);
+            if (raw != null) TransposedConv(g, g.N, g.O, ptr.Weight, pxs, raw);
+            for (int n = 0; n < g.N && g.Rank > 0; n++)
+            {
+                float* u = ptr.Hidden + n * g.Rank * p;
+                TransposedConv(g, 1, g.Rank, ptr.A + (long)ptr.Index[n] * g.Rank * g.I * 9, pxs + n * image, u);
+                if (raw == null) continue;
+                var up = new GemmProblem
+                {
+                    M = g.O, N = (int)p, K = g.Rank, Alpha = g.LoraScale, Beta = 1f, Batch = 1,
+                    A = ptr.B + (long)ptr.Index[n] * g.O * g.Rank, Lda = g.Rank, B = u, Ldb = p,
+                    C = raw + n * g.O * p, Ldc = p,
+                };
+                SimdGemm.Run(in up, parallel: true);
+            }
+        }
+        ArrayPool<float>.Shared.Return(xs);
+    }
+
+    /// <summary>t [batch, rows, 2H+1, 2W+1] = stride-2 transposed 3×3 conv of xs [batch, I, H, W] with w [rows, I, 3, 3]:
+    /// the adjoint of the stride-2 conv from t-space to x-space, whose column GEMM reads w tap-major (packed by gather).</summary>
+    private static void TransposedConv(in ModConvGeometry g, int batch, int rows, float* w, float* xs, float* t)
+    {
+        var geo = new ConvGeometry(batch, rows, g.OH, g.OW, g.I, 3, stride: 2, pad: 0);
+        var packed = PackTapMajor(w, rows, g.I, 9, outputsAsRows: true);
+        fixed (float* pp = packed) CpuConv2d.Conv2dBackwardInputPacked(geo, xs, pp, t, accumulate: false);
+        ArrayPool<float>.Shared.Return(packed);
+    }
+
+    /// <summary>
+    /// GEMM-packs a weight w [rows, cols, K, K] for the GEMMs that read it tap-major (pooled array, return it):
+    /// outputsAsRows: op(A) [(r, t), c] = w[r, c, t] (the ×2 up layer's transposed-conv columns, M = rows·K², K = cols);
+    /// else op(A) [c, (r, t)] = w[r, c, flip ? K²−1−t : t] (the adjoint conv of a data gradient, M = cols, K = rows·K²;
+    /// flipped for the stride-1 conv's adjoint, as a correlation).
+    /// </summary>
+    private static float[] PackTapMajor(float* w, int rows, int cols, int taps, bool outputsAsRows, bool flip = false)
+    {
+        int m = outputsAsRows ? rows * taps : cols, k = outputsAsRows ? cols : rows * taps;
+        var byTap = new long[rows * taps];
+        var byChannel = new long[cols];
+        for (int r = 0; r < rows; r++)
+            for (int t = 0; t < taps; t++) byTap[r * taps + t] = (long)r * cols * taps + (flip ? taps - 1 - t : t);
+        for (int c = 0; c < cols; c++) byChannel[c] = (long)c * taps;
+        var packed = ArrayPool<float>.Shared.Rent(checked((int)SimdGemm.PackedASize(m, k)));
+        fixed (float* pp = packed)
+            SimdGemm.PrepackAGather(m, k, w, outputsAsRows ? byTap : byChannel, outputsAsRows ? byChannel : byTap, pp);
+        return packed;
+    }
+
+    /// <summary>xs[n, i, ·] = s[n, i]·x[n, i, ·] into a buffer of InputLength floats.</summary>
+    private static void Modulate(in ModConvGeometry g, float* x, float* s, float* xs)
+    {
+        int plane = g.H * g.W;
+        nint px = (nint)x, ps = (nint)s, pxs = (nint)xs;
+        CpuParallel.For((long)g.N * g.I, Math.Max(1, (1 << 15) / plane), (r0, r1) =>
+        {
+            for (long r = r0; r < r1; r++)
+            {
+                float* src = (float*)px + r * plane, dst = (float*)pxs + r * plane;
+                float a = ((float*)ps)[r];
+                var av = new Vector<float>(a);
+                int q = 0;
+                for (; q + Vector<float>.Count <= plane; q += Vector<float>.Count) (Vector.Load(src + q) * av).Store(dst + q);
+                for (; q < plane; q++) dst[q] = a * src[q];
+            }
+        });
+    }
+}
