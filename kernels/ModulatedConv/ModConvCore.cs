@@ -12,6 +12,9 @@ internal interface IModConvOperands
 {
     /// <summary>True when B is contiguous along k (the tile is then loaded k-fastest across threads), false when along c.</summary>
     bool BAlongK { get; }
+    /// <summary>Called once per thread before the loop when B runs along c: the one column this thread loads, so its
+    /// decomposition can be hoisted out of the K loop (B is then called with that column only).</summary>
+    void SetColumn(int c);
     /// <summary>A[m, k] (0 when m or k is out of range).</summary>
     float A(int m, int k);
     /// <summary>B[k, c] (0 when k or c is out of range).</summary>
@@ -79,6 +82,7 @@ internal static class ModConvCore
         bool alongK = ops.BAlongK;
         int bk = alongK ? tid & 15 : tid >> 6, bc = alongK ? tid >> 4 : tid & 63;
         int bkStep = alongK ? 0 : 4, bcStep = alongK ? 16 : 0;
+        if (!alongK) ops.SetColumn(col0 + bc);
         int ra = am * Slice + ak, rb = bk * Tile + bc;                   // store offsets of l = 0
         int raStep = 16 * Slice, rbStep = bkStep * Tile + bcStep;
 

@@ -14,22 +14,31 @@ internal struct ForwardOperands : IModConvOperands
     public ModConvTapClass C;
     public long XBase, WBase;
     public int SBase, Rows, KTotal, I, H, W, K;
+    int _cy, _cx;
+    bool _col;
 
     public readonly bool BAlongK => false;
+
+    public void SetColumn(int c)
+    {
+        _col = c < C.Pixels;
+        _cy = c / C.Cols; _cx = c - _cy * C.Cols;
+    }
 
     public readonly float A(int m, int k)
     {
         if (m >= Rows || k >= KTotal) return 0f;
+        long row = WBase + (long)m * I * K * K;
+        if (C.TStep == 1) return Weight[row + k];              // plain: every tap, so k = i·K² + t is the weight column
         int tc = C.Taps, i = k / tc;
-        return Weight[WBase + (long)m * I * K * K + i * K * K + C.Tap(k - i * tc, K)];
+        return Weight[row + i * K * K + C.Tap(k - i * tc, K)];
     }
 
     public readonly float B(int k, int c)
     {
-        if (k >= KTotal || c >= C.Pixels) return 0f;
+        if (k >= KTotal || !_col) return 0f;
         int tc = C.Taps, i = k / tc, r = k - i * tc, a = r / C.TxCount, b = r - a * C.TxCount;
-        int cy = c / C.Cols, cx = c - cy * C.Cols;
-        int iy = cy + C.Sign * a + C.Off, ix = cx + C.Sign * b + C.Off;
+        int iy = _cy + C.Sign * a + C.Off, ix = _cx + C.Sign * b + C.Off;
         if (iy < 0 || iy >= H || ix < 0 || ix >= W) return 0f;
         return S[SBase + i] * X[XBase + (i * H + iy) * W + ix];
     }
@@ -42,8 +51,17 @@ internal struct DataOperands : IModConvOperands
     public ArrayView<float> Weight, LoraA, Graw, Gu;
     public long ABase, GrawBase, GuBase;
     public int Rows, KTotal, I, O, H, W, K, OH, OW, Stride, Sign, Off;
+    int _qy, _qx;
+    bool _col;
 
     public readonly bool BAlongK => false;
+
+    public void SetColumn(int p)
+    {
+        _col = p < H * W;
+        int iy = p / W;
+        _qy = Stride * iy + Off; _qx = Stride * (p - iy * W) + Off;
+    }
 
     public readonly float A(int m, int k)
     {
@@ -54,10 +72,9 @@ internal struct DataOperands : IModConvOperands
 
     public readonly float B(int k, int p)
     {
-        if (k >= KTotal || p >= H * W) return 0f;
+        if (k >= KTotal || !_col) return 0f;
         int taps = K * K, c = k / taps, t = k - c * taps, ty = t / K, tx = t - ty * K;
-        int iy = p / W, ix = p - iy * W;
-        int qy = Stride * iy + Sign * ty + Off, qx = Stride * ix + Sign * tx + Off;
+        int qy = _qy + Sign * ty, qx = _qx + Sign * tx;
         if (qy < 0 || qy >= OH || qx < 0 || qx >= OW) return 0f;
         int q = qy * OW + qx;
         long plane = (long)OH * OW;
@@ -75,6 +92,8 @@ internal struct WeightGradOperands : IModConvOperands
     public int SBase, Rows, RowBegin, KTotal, PixelBase, I, O, H, W, OW, Plane;
 
     public readonly bool BAlongK => true;
+
+    public readonly void SetColumn(int c) { }
 
     /// <summary>The raw-output pixel of chunk pixel <paramref name="k"/>.</summary>
     readonly int Pixel(int k, out int cy, out int cx)

@@ -25,7 +25,7 @@ public sealed partial class CountingBackend
     public void ModConvEpilogue(in ModConvGeometry g, Storage r, ModConvEpilogueInputs epilogue, Storage y)
     {
         g.Validate();
-        Count(nameof(ModConvEpilogue), ModConvLaunchPlan.Epilogue(g, default));
+        Count(nameof(ModConvEpilogue), ModConvLaunchPlan.Epilogue(g));
     }
 
     /// <inheritdoc/>

@@ -51,7 +51,7 @@ public sealed partial class IlgpuBackend
         var rs = Own(r, nameof(r)); var ys = Own(y, nameof(y));
         Need(rs, 0, g.OutputLength, nameof(r)); Need(ys, 0, g.OutputLength, nameof(y));
         var e = EpilogueInputs(g, epilogue);
-        var launch = ModConvLaunchPlan.Epilogue(g, e.Params);
+        var launch = ModConvLaunchPlan.Epilogue(g);
         AV any = rs.View;
         ModConv.Epilogue.Value(_kernels.Linear(launch.Items), rs.View, e.Demod ?? any, e.Bias ?? any, e.Noise ?? any, e.Strength ?? any,
             ys.View, e.Params, g.N * g.O);

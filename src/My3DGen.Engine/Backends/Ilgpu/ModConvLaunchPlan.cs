@@ -86,7 +86,7 @@ internal static class ModConvLaunchPlan
     }
 
     /// <summary>The standalone epilogue over N·O·EH·EW values.</summary>
-    public static ModConvLaunch Epilogue(in ModConvGeometry g, ModConvEpilogueParams e) =>
+    public static ModConvLaunch Epilogue(in ModConvGeometry g) =>
         new(ModConvStep.Epilogue, default, g.OutputLength, default, default, g.OutputLength, EpilogueFlops * g.OutputLength);
 
     /// <summary>The epilogue backward: one group per (n, o) row.</summary>
