@@ -1,7 +1,6 @@
-// Device functions shared by the modulated-conv kernels: the one epilogue formula (the fused conv and the standalone
-// epilogue both call it; the backward re-derives its gradient from the same pre-activation), and the register-tiled
-// implicit-GEMM main loop: a 64×64 output tile per 16×16 group (4×4 per thread, Accumulator4x4), K in slices of 16
-// staged through double-buffered shared memory, operands gathered by an IModConvOperands struct (no im2col buffer).
+// Device functions of the modulated-conv kernels: the one epilogue formula (fused conv, standalone epilogue, backward)
+// and the implicit-GEMM main loop: 64×64 tile per 16×16 group (4×4 per thread), K slices of 16 in double-buffered
+// shared memory, operands gathered by an IModConvOperands struct (no im2col buffer).
 using System.Runtime.CompilerServices;
 using ILGPU;
 

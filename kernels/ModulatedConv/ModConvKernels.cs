@@ -1,8 +1,6 @@
-// ILGPU kernels of the modulated conv (ModConvGeometry; reference: ModConvReference). Three implicit GEMMs on the
-// ModConvCore tile loop — the forward (LoRA hidden pass and main pass with the low-rank term and the fused epilogue),
-// the input gradient (base and LoRA adjoint in one K loop) and the factor gradient (split-K partials) — plus the
-// standalone epilogue, its backward (one group per (n, o) row, shared-memory tree), the LoRA hidden gradient, the LoRA
-// B gradient (one group per (n, o, j)) and the ordered sum of partials. No float atomics: every result is deterministic.
+// ILGPU kernels of the modulated conv (reference: ModConvReference): forward, input- and factor-gradient implicit GEMMs,
+// the standalone epilogue and its backward, the LoRA hidden and B gradients, and the ordered sum of split partials.
+// No float atomics: every result is deterministic.
 using ILGPU;
 using AV = ILGPU.ArrayView<float>;
 using AVi = ILGPU.ArrayView<int>;

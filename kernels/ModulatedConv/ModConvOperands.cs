@@ -1,7 +1,6 @@
-// The gathers of the three implicit GEMMs of the modulated conv, as IModConvOperands for ModConvCore.Accumulate:
-// forward C[o, q] = W·(s⊙x gathered per tap), input gradient C[i, p] = [W; A[idx]]ᵀ·[graw; gu] gathered through the
-// adjoint taps, factor gradient C[ch, (i, tap)] = [graw; gu]·(s⊙x)ᵀ over a chunk of one class's pixels. Offsets that
-// involve the sample are 64-bit; per-sample spans (I·H·W, O·I·K²) are checked below int32 by the host.
+// The operand gathers of the three modulated-conv implicit GEMMs (forward W·(s⊙x), input gradient [W; A]ᵀ·[graw; gu],
+// factor gradient [graw; gu]·(s⊙x)ᵀ per class and pixel chunk) for ModConvCore.Accumulate. Sample offsets are 64-bit;
+// per-sample spans (I·H·W, O·I·K²) are checked below int32 by the host.
 using ILGPU;
 
 namespace My3DGen.Kernels;

@@ -1,7 +1,6 @@
-// The parameters the modulated-conv kernels receive (ints and floats only, trivially blittable): the geometry of
-// ModConvGeometry, the epilogue constants, and per launch the implicit GEMM's rows and the grid offsets that rebase a
-// launch cut by the host's plan (grid Y/Z ≤ 65,535). ModConvTapClass splits the stride-2 transposed conv into its four
-// output-parity classes, each a dense correlation over the taps that reach it (no multiply by structural zeros).
+// Kernel parameters of the modulated conv (blittable ints/floats): the geometry, the epilogue constants, per launch the
+// GEMM rows and the grid offsets of a launch cut below 65,535; ModConvTapClass splits the stride-2 transposed conv into
+// its four output-parity classes, each a dense correlation over the taps that reach it (no structural zeros).
 namespace My3DGen.Kernels;
 
 /// <summary>Epilogue constants: y = clamp(act(d·r + strength·noise + bias)·Gain, ±Clamp) over rows (n, o) of

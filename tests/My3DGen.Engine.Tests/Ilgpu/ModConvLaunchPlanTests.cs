@@ -1,6 +1,6 @@
 // The modulated-conv launch plan at full size without running kernels: every EG3D ffhq512-128 modulated-conv layer
 // (backbone and super-resolution, LoRA rank 1, full fine-tuning gradients) through the counting backend for batch 1–8
-// stays inside grid Y/Z 65,535 and int32; plans that must cut z or split the pixel reduction do; oversized spans are flagged.
+// stays inside grid Y/Z 65,535 and int32; plans cut z and split the pixel reduction when needed; big spans are flagged.
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Backends.Counting;
 using My3DGen.Engine.Backends.Ilgpu;
@@ -10,7 +10,7 @@ namespace My3DGen.Engine.Tests.Ilgpu;
 
 public class ModConvLaunchPlanTests
 {
-    /// <summary>(name, in, out, input side, K, up, noise, clamp, ToRGB-style epilogue) of every EG3D modulated conv.</summary>
+    /// <summary>(name, in, out, input side, K, up, ToRGB-style epilogue) of every EG3D modulated conv.</summary>
     static IEnumerable<(string Name, int I, int O, int H, int K, int Up, bool Rgb)> Eg3dLayers()
     {
         yield return ("b4.conv1", 512, 512, 4, 3, 1, false);

@@ -1,7 +1,6 @@
-// The launches of each modulated-conv primitive, planned once for the ILGPU backend (which runs them) and the counting
-// backend (which counts them): the implicit-GEMM passes cut so that grid Y (row tiles) and Z (samples × classes × chunks)
-// stay ≤ 65,535, each launch rebased by its first row tile and z; the factor gradient's split-K chunking; the FLOPs and
-// the int32 index range of every launch. Per-sample spans that the kernels index in int32 are checked here.
+// The launches of each modulated-conv primitive, planned once for the ILGPU backend (runs them) and the counting backend
+// (counts them): passes cut so grid Y (row tiles) and Z (samples × classes × chunks) stay ≤ 65,535 and rebased, the
+// split-K chunking of the factor gradient, FLOPs and int32 index ranges; per-sample int32 spans are checked here.
 using ILGPU;
 using My3DGen.Kernels;
 
