@@ -1,6 +1,7 @@
 // gpu-check's kernel table: every ILGPU kernel (each unary/binary operator, both reductions, the three GEMM kernels,
-// im2col/col2im conv forward and both backwards, CSR resampling, pooling, index select/add, Adam, fill, copy) run on
-// the device and on the managed CPU backend with the same inputs, at a small and a realistic size.
+// im2col/col2im conv forward and both backwards, the modulated-conv family (ModConvParityChecks), CSR resampling,
+// pooling, index select/add, Adam, fill, copy) run on the device and on the managed CPU backend with the same inputs,
+// at a small and a realistic size.
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Backends.Cpu;
 using My3DGen.Engine.Backends.Ilgpu;
@@ -35,6 +36,7 @@ internal static class KernelParityChecks
             yield return new($"kernel/conv2d-forward/{size}", 1e-4, null, be => Conv(be, conv, 0));
             yield return new($"kernel/conv2d-backward-input/{size}", 1e-4, null, be => Conv(be, conv, 1));
             yield return new($"kernel/conv2d-backward-weight/{size}", 1e-4, null, be => Conv(be, conv, 2));
+            foreach (var c in ModConvParityChecks.Cases(size)) yield return c;
             yield return new($"kernel/axis-weights/{size}", 1e-5, null, be => AxisWeightsCase(be, m, n / m));
             foreach (var kind in Enum.GetValues<PoolKind>())
             {

@@ -70,6 +70,16 @@ public sealed class IlgpuPtxCompileTests
         Assert.That(ptx, Does.Not.Contain(".local"), "the 4×4 accumulator tile spilled to local memory");
     }
 
+    [TestCase(nameof(ModConvKernels.Forward))]
+    [TestCase(nameof(ModConvKernels.BackwardData))]
+    [TestCase(nameof(ModConvKernels.WeightGrad))]
+    public void ModConvImplicitGemm_KeepsTilesInRegistersAndSharedMemory(string kernel)
+    {
+        var ptx = Compile(typeof(ModConvKernels).GetMethod(kernel)!);
+        Assert.That(ptx, Does.Contain(".shared"));
+        Assert.That(ptx, Does.Not.Contain(".local"), "the 4×4 accumulator tile or an operand gather spilled to local memory");
+    }
+
     string Compile(MethodInfo m)
     {
         var kernel = _backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(m), default);
