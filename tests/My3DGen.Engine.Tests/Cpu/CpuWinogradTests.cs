@@ -76,6 +76,40 @@ public class CpuWinogradTests
     }
 
     [Test]
+    public void EveryGemmKernelLayout()
+    {
+        // The transformed weights are written in the active micro-kernel's packed layout (MR = 8, 6, 4).
+        var saved = SimdGemmMicroKernel.Active;
+        try
+        {
+            foreach (var k in SimdGemmMicroKernel.Supported())
+            {
+                SimdGemmMicroKernel.Active = k;
+                Check(1, 21, 27, 9, 10, styled: true, adjoint: k.MR % 2 == 0, seed: k.MR);
+            }
+        }
+        finally { SimdGemmMicroKernel.Active = saved; }
+    }
+
+    [Test]
+    public unsafe void TransformedWeightsServeManyCalls()
+    {
+        var rng = new Random(8);
+        var wt = CpuTestData.Uniform(rng, 12 * 7 * 9);
+        fixed (float* pw = wt)
+        {
+            using var u = CpuWinogradWeights.Create(7, 12, pw, adjoint: false);
+            for (int call = 0; call < 2; call++)
+            {
+                var x = CpuTestData.Uniform(rng, 2 * 7 * 11 * 9);
+                var y = new float[2 * 12 * 11 * 9];
+                fixed (float* px = x, py = y) CpuWinograd3x3.Forward(2, 11, 9, px, null, u, py);
+                Assert.That(RelativeError(y, Reference(2, 7, 12, 11, 9, x, null, wt, false)), Is.LessThanOrEqualTo(Tolerance));
+            }
+        }
+    }
+
+    [Test]
     public void RealisticLayerAccuracy()
     {
         // 256 → 256 at 32² (K = 2304 per output), unit-variance activations and weights, styles in [0.5, 1.5].

@@ -1,5 +1,5 @@
 // 3×3 stride-1 pad-1 convolution (optionally modulated per sample, optionally the adjoint) as Winograd F(4×4, 3×3): the
-// weights are transformed once per call into 36 matrices U_ξ[outC, inC], each image is cut into chunks of tile rows,
+// weights are transformed (CpuWinogradWeights) into 36 packed matrices U_ξ[outC, inC], each image is cut into chunks of tile rows,
 // a chunk's input tiles are transformed (modulation folded in) into V_ξ[inC, tiles], 36 GEMMs give M_ξ = U_ξ·V_ξ and the
 // output transform writes 4×4 pixels per tile. Chunks run in parallel with serial GEMMs, or (few chunks) one at a time
 // with the transforms split over channels and the GEMMs parallel.
@@ -42,28 +42,20 @@ internal static unsafe class CpuWinograd3x3
     public static void Forward(int n, int inC, int outC, int h, int w, float* x, float* styles, float* weight, bool adjoint,
         float* y)
     {
-        if (n < 0 || inC <= 0 || outC <= 0 || h < 0 || w < 0) throw new ArgumentOutOfRangeException(nameof(n), "Sizes must be positive.");
         if (n == 0 || h == 0 || w == 0) return;
-        var job = new Job(n, inC, outC, h, w, x, styles, y);
-        long uFloats = Xi * (long)outC * job.LdU, packStride = SimdGemm.PackedASize(outC, inC);
-        var u = CpuArrayRecycler.Rent(checked((int)uFloats));
-        var packed = CpuArrayRecycler.Rent(checked((int)(Xi * packStride)));
-        try
-        {
-            fixed (float* pu = u, pp = packed)
-            {
-                job.U = pu;
-                job.PackedU = pp;
-                job.PackStride = packStride;
-                job.TransformWeights(weight, adjoint);
-                job.Run();
-            }
-        }
-        finally
-        {
-            CpuArrayRecycler.Return(u);
-            CpuArrayRecycler.Return(packed);
-        }
+        using var u = CpuWinogradWeights.Create(inC, outC, weight, adjoint);
+        Forward(n, h, w, x, styles, u, y);
+    }
+
+    /// <summary>As the overload above with weights already transformed (u.InC / u.OutC give the channel counts), for
+    /// callers that keep the transform of a frozen weight between calls.</summary>
+    public static void Forward(int n, int h, int w, float* x, float* styles, CpuWinogradWeights u, float* y)
+    {
+        if (n < 0 || h < 0 || w < 0) throw new ArgumentOutOfRangeException(nameof(n), "Sizes must be non-negative.");
+        if (u.Kernel != SimdGemmMicroKernel.Active) throw new InvalidOperationException("Winograd weights were packed for another GEMM kernel.");
+        if (n == 0 || h == 0 || w == 0) return;
+        fixed (float* pu = u.Packed)
+            new Job(n, u.InC, u.OutC, h, w, x, styles, y) { PackedU = pu, PackStride = u.Stride }.Run();
     }
 
     private static int RoundUp(int a, int m) => (a + m - 1) / m * m;
@@ -73,10 +65,9 @@ internal static unsafe class CpuWinograd3x3
     {
         private readonly int _n, _inC, _outC, _h, _w, _tilesX, _tilesY, _rowsPerChunk, _chunks, _threads;
         private readonly float* _x, _styles, _y;
-        public readonly int LdU;
         private readonly long _ldV, _ldM, _ldG, _rowFloats;
-        public float* U, PackedU;
-        public long PackStride;
+        public float* PackedU { get; init; }
+        public long PackStride { get; init; }
 
         public Job(int n, int inC, int outC, int h, int w, float* x, float* styles, float* y)
         {
@@ -86,7 +77,6 @@ internal static unsafe class CpuWinograd3x3
             _y = y;
             _tilesX = (w + Tile - 1) / Tile;
             _tilesY = (h + Tile - 1) / Tile;
-            LdU = RoundUp(inC, T.Lanes);
             long perTile = Xi * (long)(inC + outC);
             int target = (int)Math.Clamp(ChunkFloatBudget / perTile, MinChunkTiles, MaxChunkTiles);
             _rowsPerChunk = Math.Clamp((target + _tilesX / 2) / _tilesX, 1, _tilesY);
@@ -103,27 +93,6 @@ internal static unsafe class CpuWinograd3x3
         private bool ParallelItems => _threads > 1 && Items >= 2 * _threads;
         private long VFloats => Xi * (long)_inC * _ldV;
         private long MFloats => Xi * (long)_outC * _ldM;
-
-        /// <summary>U_ξ[o, i] for every o, i (rows padded to LdU with zeros), then the GEMM packing of each U_ξ.</summary>
-        public void TransformWeights(float* weight, bool adjoint)
-        {
-            long laneStride = adjoint ? 9L * _outC : 9;
-            long ldXi = (long)_outC * LdU;
-            For(_outC, Math.Max(1, 4096 / _inC), (o0, o1) =>
-            {
-                for (int o = o0; o < o1; o++)
-                    for (int i0 = 0; i0 < _inC; i0 += T.Lanes)
-                    {
-                        float* src = adjoint ? weight + ((long)i0 * _outC + o) * 9 : weight + ((long)o * _inC + i0) * 9;
-                        T.Weight(src, laneStride, adjoint, Math.Min(T.Lanes, _inC - i0), U + (long)o * LdU + i0, ldXi);
-                    }
-            });
-            For(Xi, 1, (a, b) =>
-            {
-                for (int xi = a; xi < b; xi++)
-                    SimdGemm.PrepackA(false, _outC, _inC, 1f, U + xi * ldXi, LdU, PackedU + xi * PackStride);
-            });
-        }
 
         public void Run()
         {
@@ -165,14 +134,15 @@ internal static unsafe class CpuWinograd3x3
             Split(_inC, blocks, (i0, i1) => InputTransform(b, ty0, rows, i0, i1, v));
             for (int xi = 0; xi < Xi; xi++)
             {
+                // The driver (not SimdGemm.Run, whose tiny-size loop would read an unpacked A) with the packed U_ξ.
                 var p = new GemmProblem
                 {
                     M = _outC, N = tiles, K = _inC, Alpha = 1f, Beta = 0f, Batch = 1,
-                    A = U + xi * (long)_outC * LdU, Lda = LdU, PackedA = PackedU + xi * PackStride,
+                    Lda = _inC, PackedA = PackedU + xi * PackStride,
                     B = v + xi * (long)_inC * _ldV, Ldb = _ldV,
                     C = m + xi * (long)_outC * _ldM, Ldc = _ldM,
                 };
-                SimdGemm.Run(in p, parallel);
+                SimdGemmDriver.Run(in p, parallel ? _threads : 1);
             }
             Split(_outC, blocks, (o0, o1) => OutputTransform(b, ty0, rows, o0, o1, m));
         }

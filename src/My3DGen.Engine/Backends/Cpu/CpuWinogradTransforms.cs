@@ -20,22 +20,18 @@ internal static unsafe class CpuWinogradTransforms
     private static bool UseAvx512 => Avx512F.IsSupported && !ForcePortable;
 
     /// <summary>
-    /// U[ξ·ldXi + i0 + l] = (G·g·Gᵀ)[ξ] for lanes l &lt; count, where tap t = ky·3 + kx of lane l is read at
-    /// w[l·laneStride + (flip ? 8 − t : t)] (flip reads the kernel rotated by 180°). Lanes ≥ count are written as 0.
+    /// u[ξ·16 + l] = (G·g·Gᵀ)[ξ] for lanes l &lt; count, where tap t = ky·3 + kx of lane l is read at
+    /// w[l·laneStride + (flip ? 8 − t : t)] (flip reads the kernel rotated by 180°). Lanes ≥ count are 0.
     /// </summary>
-    public static void Weight(float* w, long laneStride, bool flip, int count, float* u, long ldXi)
+    public static void Weight(float* w, long laneStride, bool flip, int count, float* u)
     {
         var g = stackalloc V[9];
         for (int t = 0; t < 9; t++) g[t] = LoadStrided(w + (flip ? 8 - t : t), laneStride, count);
         var m = stackalloc V[18];  // G·g: 6 rows × 3 columns
         for (int kx = 0; kx < 3; kx++)
             WeightT1(g[kx], g[3 + kx], g[6 + kx], m + kx, 3);
-        var r = stackalloc V[6];
         for (int a = 0; a < 6; a++)
-        {
-            WeightT1(m[a * 3], m[a * 3 + 1], m[a * 3 + 2], r, 1);
-            for (int b = 0; b < 6; b++) r[b].Store(u + (a * 6 + b) * ldXi);
-        }
+            WeightT1(m[a * 3], m[a * 3 + 1], m[a * 3 + 2], (V*)(u + a * 6 * Lanes), 1);
     }
 
     /// <summary>
