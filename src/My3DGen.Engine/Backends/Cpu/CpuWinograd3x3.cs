@@ -21,15 +21,19 @@ internal static unsafe class CpuWinograd3x3
     internal static int MaxChunkTiles { get; set; } = 512;
 
     /// <summary>
-    /// Whether this path beats the im2col GEMM convolution for a layer of this shape on this machine (batch 1, measured):
-    /// needs AVX-512 for the lane shuffles and enough work per weight transform.
+    /// Whether this path beats the im2col GEMM convolution for a layer of this shape on this machine (batch 1, measured
+    /// with 1 and 2 threads): AVX-512 for the lane shuffles; ≥ 64 channels each way (≥ 32 from 256² up), since with few
+    /// channels the transforms outweigh the saved multiplies; and images of ≥ 32² (≥ 16² when the caller reuses
+    /// transformed weights), since below that the 36 transformed weight matrices (4× the weight bytes) are streamed for
+    /// too few tiles. <paramref name="weightsTransformed"/>: the caller passes a cached <see cref="CpuWinogradWeights"/>.
     /// </summary>
-    public static bool Pays(int inC, int outC, int h, int w)
+    public static bool Pays(int inC, int outC, int h, int w, bool weightsTransformed = false)
     {
         if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported) return false;
-        if (inC < 32 || outC < 32) return false;
-        // The weight transform and the per-chunk overheads are paid once per call; small images do too little GEMM work.
-        return (long)h * w >= 32 * 32;
+        long pixels = (long)h * w;
+        int minC = Math.Min(inC, outC);
+        if (minC < 32 || (minC < 64 && pixels < 256L * 256)) return false;
+        return pixels >= (weightsTransformed ? 16L * 16 : 32L * 32);
     }
 
     /// <summary>

@@ -50,19 +50,28 @@ internal sealed unsafe class CpuWinogradWeights : IDisposable
             int threads = Math.Clamp((int)Math.Min(blocks, (long)blocks * inC / 256), 1, Math.Max(1, SimdGemm.MaxThreads));
             Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, wk =>
             {
-                var tmp = stackalloc float[36 * T.Lanes];
+                var tmp = stackalloc float[Group * 36 * T.Lanes];
                 float* w = (float*)pw, dst = (float*)pp;
                 for (int blk = blocks * wk / threads; blk < blocks * (wk + 1) / threads; blk++)
                 {
                     int o0 = blk * T.Lanes, count = Math.Min(T.Lanes, outC - o0);
-                    for (int i = 0; i < inC; i++)
+                    // Groups of up to 8 input channels inside one K slice: their packed rows are contiguous per panel.
+                    for (int pc = 0; pc < inC; pc += kcBlock)
                     {
-                        float* src = adjoint ? w + ((long)i * outC + o0) * 9 : w + ((long)o0 * inC + i) * 9;
-                        T.Weight(src, laneStride, adjoint, count, tmp);
-                        // Packed-A position of (o, i): K slice pc, MR-row panel of o, row o % MR of k-step i − pc.
-                        int pc = i / kcBlock * kcBlock, kc = Math.Min(kcBlock, inC - pc);
-                        long kOffset = (long)pc * mPad + (long)(i - pc) * MR;
-                        Scatter(tmp, dst + kOffset, stride, o0, Math.Min(T.Lanes, mPad - o0), MR, kc);
+                        int kc = Math.Min(kcBlock, inC - pc);
+                        for (int i0 = pc; i0 < pc + kc; i0 += Group)
+                        {
+                            int group = Math.Min(Group, pc + kc - i0);
+                            for (int g = 0; g < group; g++)
+                            {
+                                int i = i0 + g;
+                                float* src = adjoint ? w + ((long)i * outC + o0) * 9 : w + ((long)o0 * inC + i) * 9;
+                                T.Weight(src, laneStride, adjoint, count, tmp + g * 36 * T.Lanes);
+                            }
+                            // Packed-A position of (o, i): K slice pc, MR-row panel of o, row o % MR of k-step i − pc.
+                            float* kBase = dst + (long)pc * mPad + (long)(i0 - pc) * MR;
+                            Scatter(tmp, group, kBase, stride, o0, Math.Min(T.Lanes, mPad - o0), MR, kc);
+                        }
                     }
                 }
             });
@@ -70,23 +79,34 @@ internal sealed unsafe class CpuWinogradWeights : IDisposable
         return u;
     }
 
-    /// <summary>Writes lanes [0, lanes) of the 36 transformed vectors to their packed rows o0 + l (panel (o/MR)·MR·kc).</summary>
-    private static void Scatter(float* tmp, float* dst, long stride, int o0, int lanes, int MR, int kc)
+    /// <summary>Input channels transformed before one scatter into the packed matrices.</summary>
+    private const int Group = 8;
+
+    /// <summary>
+    /// Writes lanes [0, lanes) of tmp[g][ξ][l] (g &lt; group consecutive input channels) to packed rows o0 + l of every
+    /// U_ξ: element (o, i0 + g) sits at kBase + ξ·stride + (o / MR)·MR·kc + g·MR + o % MR.
+    /// </summary>
+    private static void Scatter(float* tmp, int group, float* kBase, long stride, int o0, int lanes, int MR, int kc)
     {
-        for (int xi = 0; xi < 36; xi++, tmp += T.Lanes, dst += stride)
+        for (int xi = 0; xi < 36; xi++)
         {
+            float* dst = kBase + xi * stride;
+            float* src = tmp + xi * T.Lanes;
             if (MR == 8 && o0 % 8 == 0)
             {
                 float* panel = dst + (long)(o0 / 8) * 8 * kc;
-                Vector256.Load(tmp).Store(panel);
-                if (lanes > 8) Vector256.Load(tmp + 8).Store(panel + 8L * kc);
+                for (int g = 0; g < group; g++) Vector256.Load(src + g * 36 * T.Lanes).Store(panel + g * 8);
+                if (lanes <= 8) continue;
+                panel += 8L * kc;
+                for (int g = 0; g < group; g++) Vector256.Load(src + g * 36 * T.Lanes + 8).Store(panel + g * 8);
                 continue;
             }
-            for (int l = 0; l < lanes; l++)
-            {
-                int o = o0 + l;
-                dst[(long)(o / MR) * MR * kc + o % MR] = tmp[l];
-            }
+            for (int g = 0; g < group; g++)
+                for (int l = 0; l < lanes; l++)
+                {
+                    int o = o0 + l;
+                    dst[(long)(o / MR) * MR * kc + g * MR + o % MR] = src[g * 36 * T.Lanes + l];
+                }
         }
     }
 
