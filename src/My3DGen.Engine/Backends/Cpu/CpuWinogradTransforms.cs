@@ -42,13 +42,13 @@ internal static unsafe class CpuWinogradTransforms
     public static void InputRow(float* p, int tilesX, float* dst, float* dst2, long ldXi)
     {
         var d = stackalloc V[6];
+        var s = stackalloc V[4];
         for (int tx = 0; tx < tilesX; tx += Lanes)
         {
             float* q = p + 4L * tx;
             if (UseAvx512)
             {
                 Deinterleave4(q, d);
-                var s = stackalloc V[4];
                 Deinterleave4(q + 4, s);
                 d[4] = s[0];
                 d[5] = s[1];
