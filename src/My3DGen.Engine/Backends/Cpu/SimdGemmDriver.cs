@@ -113,8 +113,8 @@ internal static unsafe class SimdGemmDriver
         }
     }
 
-    /// <summary>Depth of the K slices: K split into equal slices of at most KC.</summary>
-    private static int KBlock(SimdGemmMicroKernel k, int K) => CeilDiv(K, CeilDiv(K, k.KC));
+    /// <summary>Depth of the K slices: K split into equal slices of at most KC (also the slicing of PrepackA buffers).</summary>
+    internal static int KBlock(SimdGemmMicroKernel k, int K) => CeilDiv(K, CeilDiv(K, k.KC));
 
     public static long PackedASize(SimdGemmMicroKernel k, int M, int K) => (long)RoundUp(M, k.MR) * K;
 
