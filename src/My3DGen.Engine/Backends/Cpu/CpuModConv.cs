@@ -31,18 +31,12 @@ internal static unsafe partial class CpuModConv
         float* c = raw != null ? raw : y;
         if (c == null)
         {
-            // Only the LoRA hidden is asked for: its own small GEMM per sample.
-            for (int n = 0; n < g.N && g.Rank > 0; n++)
-            {
-                var h = new GemmProblem
-                {
-                    M = g.Rank, N = p, K = ik, Alpha = 1f, Beta = 0f, Batch = 1,
-                    A = ptr.A + (long)ptr.Index[n] * g.Rank * ik, Lda = ik,
-                    BPacker = ModulatingPacker(g, ptr.X + n * (long)g.I * p, ptr.Styles + (long)n * g.I),
-                    C = ptr.Hidden + (long)n * g.Rank * p, Ldc = p,
-                };
-                SimdGemm.Run(in h, parallel: true);
-            }
+            LoraHidden(g, ptr);
+            return;
+        }
+        if (g.K == 3 && CpuWinograd3x3.Pays(g.I, g.O, g.H, g.W))
+        {
+            ForwardPlainWinograd(g, ptr, c, y);
             return;
         }
         // The shared W packed once; with LoRA, each used adapter's A packed once as the GEMM's side rows.
@@ -82,6 +76,52 @@ internal static unsafe partial class CpuModConv
             SimdGemm.Run(in prob, parallel: true);
         }
         ArrayPool<float>.Shared.Return(packed);
+    }
+
+    /// <summary>Only the LoRA hidden u[n] = A[idx[n]] ⊛ (s·x)[n]: its own small GEMM per sample.</summary>
+    private static void LoraHidden(in ModConvGeometry g, in ModConvPointers ptr)
+    {
+        int ik = g.I * g.Taps, p = g.H * g.W;
+        for (int n = 0; n < g.N && g.Rank > 0; n++)
+        {
+            var h = new GemmProblem
+            {
+                M = g.Rank, N = p, K = ik, Alpha = 1f, Beta = 0f, Batch = 1,
+                A = ptr.A + (long)ptr.Index[n] * g.Rank * ik, Lda = ik,
+                BPacker = ModulatingPacker(g, ptr.X + n * (long)g.I * p, ptr.Styles + (long)n * g.I),
+                C = ptr.Hidden + (long)n * g.Rank * p, Ldc = p,
+            };
+            SimdGemm.Run(in h, parallel: true);
+        }
+    }
+
+    /// <summary>
+    /// The plain 3×3 layer where Winograd F(4×4,3×3) beats the im2col GEMM (CpuWinograd3x3.Pays): the shared-weight conv
+    /// of s·x into c (raw, or y in place), the LoRA hidden by its own GEMM, then the same fused finish as the GEMM route
+    /// (LoRA up-projection and epilogue) over rows of c.
+    /// </summary>
+    private static void ForwardPlainWinograd(in ModConvGeometry g, in ModConvPointers ptr, float* c, float* y)
+    {
+        CpuWinograd3x3.Forward(g.N, g.I, g.O, g.H, g.W, ptr.X, ptr.Styles, ptr.Weight, adjoint: false, c);
+        if (g.Rank == 0 && y == null) return;
+        LoraHidden(g, ptr);
+        var finish = new FusedModConvEpilogue
+        {
+            G = g, Row = new ModConvEpilogueRow(g, ptr.Strength), LoraB = ptr.B, Index = ptr.Index,
+            Y = y, Demod = ptr.Demod, Bias = g.HasBias ? ptr.Bias : null,
+            Noise = g.Noise == ModConvNoise.None ? null : ptr.Noise,
+        };
+        int p = g.H * g.W, o = g.O;
+        nint pc = (nint)c, ph = (nint)ptr.Hidden;
+        int q = g.Rank;
+        CpuParallel.For((long)g.N * o, Math.Max(1, (1 << 15) / p), (r0, r1) =>
+        {
+            for (long r = r0; r < r1; r++)
+            {
+                int n = (int)(r / o), row = (int)(r % o);
+                finish.Apply(n, row, 1, 0, p, (float*)pc + r * p, p, q > 0 ? (float*)ph + (long)n * q * p : null, p);
+            }
+        });
     }
 
     /// <summary>B panels of the stride-1, padding-K/2 im2col of x, row (i, t) scaled by s[n, i].</summary>

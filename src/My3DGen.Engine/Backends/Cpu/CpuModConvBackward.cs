@@ -19,7 +19,9 @@ internal static unsafe partial class CpuModConv
         float[]? gu = g.Rank > 0 ? ArrayPool<float>.Shared.Rent(g.Rank * p) : null;
         fixed (float* pgu = gu)
         {
-            AdjointConv(g, g.N, g.O, ptr.Weight, graw, 0f, gxs);
+            if (g.Up == 1 && g.K == 3 && CpuWinograd3x3.Pays(g.O, g.I, g.H, g.W))
+                CpuWinograd3x3.Forward(g.N, g.O, g.I, g.H, g.W, graw, null, ptr.Weight, adjoint: true, gxs);
+            else AdjointConv(g, g.N, g.O, ptr.Weight, graw, 0f, gxs);
             for (int n = 0; n < g.N && g.Rank > 0; n++)
             {
                 HiddenGradient(g, graw, ptr, n, pgu);
