@@ -117,7 +117,7 @@ public class CpuModConvTests
         public double OutputScale(float[] raw) => ReferenceEpilogue(raw, unclamped: true).Max(v => Math.Abs((double)v));
     }
 
-    /// <summary>|actual − expected| ≤ 1e-4·(|expected| + max |expected|): relative to the output's scale.</summary>
+    /// <summary>|actual − expected| ≤ 1e-4·(|expected| + scale), scale = max |expected| unless given: relative to the output's scale.</summary>
     static void Close(float[] expected, float[] actual, string what, double? outputScale = null)
     {
         double scale = outputScale ?? (expected.Length == 0 ? 1 : expected.Max(v => Math.Abs((double)v)));
