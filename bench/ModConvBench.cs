@@ -9,6 +9,7 @@ using System.Text.Json;
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Backends;
 using My3DGen.Engine.Tensors;
+using My3DGen.Kernels;
 using My3DGen.Models.Synthesis;
 
 namespace My3DGen.Bench;
@@ -49,6 +50,11 @@ public static class ModConvBench
         }
         Console.WriteLine($"modulated-conv bench on {backend.Name}; best of {runs} ({(cpuTime ? "process CPU time" : "wall time")}); fwd+bwd = gradients of x, weight, styles" +
             (torch.Count > 0 ? "; ratio = engine / PyTorch (same machine, tools/modconv/torch_modconv_bench.py)" : ""));
+        if (args.Contains("--parts"))
+        {
+            Parts(backend, batches, runs, filter, Time);
+            return;
+        }
         Console.WriteLine($"{"layer",-12} {"n",2} {"shape",-18} {"GFLOP",7} | {"fwd ms",8} {"GFLOP/s",7} {"composed",8} {"torch",8} {"ratio",5} | {"f+b ms",8} {"composed",8} {"torch",8} {"ratio",5}");
         foreach (int batch in batches)
             foreach (var s in Shapes().Where(s => s.Name.Contains(filter)))
@@ -79,6 +85,46 @@ public static class ModConvBench
                 string Ratio(double mine, double theirs) => theirs > 0 ? $"{mine / theirs,5:F2}" : $"{"",5}";
                 Console.WriteLine($"{s.Name,-12} {batch,2} {$"{s.In}→{s.Out} @{s.Res} up{s.Up}",-18} {gflop,7:F2} | {f,8:F1} {gflop / (f / 1e3),7:F1} {fwd[ModConvRoute.Composed],8:F1} {Torch(t.Fwd)} {Ratio(f, t.Fwd)} | " +
                     $"{b,8:F1} {fb[ModConvRoute.Composed],8:F1} {Torch(t.FwdBwd)} {Ratio(b, t.FwdBwd)}");
+            }
+    }
+
+    /// <summary>--parts: each backend primitive of the kernel family alone (no autograd, no demodulation ops), ms: the
+    /// fused forward, the epilogue backward, the data gradient, the raw-weight gradient.</summary>
+    static void Parts(IBackend be, int[] batches, int runs, string filter, Func<Action, double> time)
+    {
+        Console.WriteLine($"{"layer",-12} {"n",2} {"shape",-18} | {"forward",8} {"epi bwd",8} {"data",8} {"weight",8} (ms)");
+        foreach (int batch in batches)
+            foreach (var s in Shapes().Where(s => s.Name.Contains(filter)))
+            {
+                int h = s.Res / s.Up;
+                var g = new ModConvGeometry
+                {
+                    N = batch, I = s.In, O = s.Out, H = h, W = h, K = 3, Up = s.Up, Gain = 1.41421356f, Slope = 0.2f, HasBias = true,
+                };
+                var rng = new Random(1);
+                Storage Rand(long n) { var a = new float[n]; for (long i = 0; i < n; i++) a[i] = (float)rng.NextDouble() - 0.5f; var st = be.Allocate(n); be.Upload(a, st, 0); return st; }
+                var (x, st, w, raw, gy) = (Rand(g.InputLength), Rand(batch * s.In), Rand(g.WeightLength), Rand(g.RawLength), Rand(g.OutputLength));
+                var epi = new ModConvEpilogueInputs(Rand(batch * s.Out), Rand(s.Out), null, null);
+                var y = be.Allocate(g.OutputLength);
+                var (gr, gxs, gw) = (be.Allocate(g.RawLength), be.Allocate(g.InputLength), be.Allocate(g.WeightLength));
+                var (gd, gb, gs) = (be.Allocate(batch * s.Out), be.Allocate(batch * s.Out), be.Allocate(batch * s.Out));
+                var best = new double[4];
+                Array.Fill(best, double.MaxValue);
+                Action[] parts =
+                [
+                    () => be.ModConvForward(g, x, st, w, null, epi, raw, g.EpilogueFusable ? y : null),
+                    () => { if (g.EpilogueFusable) be.ModConvEpilogueBackward(g, gy, raw, epi, gr, gd, gb, gs); },
+                    () => be.ModConvBackwardData(g, raw, w, null, gxs),
+                    () => be.ModConvBackwardWeights(g, raw, x, st, null, gw, null, null),
+                ];
+                for (int i = 0; i <= runs; i++)
+                    for (int k = 0; k < parts.Length; k++)
+                    {
+                        double t = time(() => { parts[k](); be.Synchronize(); }) * 1e3;
+                        if (i > 0) best[k] = Math.Min(best[k], t);
+                    }
+                Console.WriteLine($"{s.Name,-12} {batch,2} {$"{s.In}→{s.Out} @{s.Res} up{s.Up}",-18} | {best[0],8:F1} {best[1],8:F1} {best[2],8:F1} {best[3],8:F1}");
+                foreach (var st2 in new[] { y, x, st, w, raw, gy, gr, gxs, gw, gd, gb, gs, epi.Demod!, epi.Bias! }) st2.Release();
             }
     }
 

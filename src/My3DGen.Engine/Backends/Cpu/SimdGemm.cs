@@ -93,7 +93,7 @@ internal static unsafe class SimdGemm
     /// <see cref="PrepackA"/> for an op(A) no single leading dimension describes (e.g. a conv weight read tap-major):
     /// element (m, k) is src[rowOffset[m] + colOffset[k]]. The problem then needs no A pointer (A = null).
     /// </summary>
-    internal static void PrepackAGather(int M, int K, float* src, ReadOnlySpan<long> rowOffset, ReadOnlySpan<long> colOffset, float* dst)
+    internal static void PrepackAGather(int M, int K, float* src, long[] rowOffset, long[] colOffset, float* dst)
         => SimdGemmDriver.PrepackAGather(SimdGemmMicroKernel.Active, M, K, src, rowOffset, colOffset, dst);
 
     /// <summary>C = beta·C, with beta == 0 writing exact zeros.</summary>

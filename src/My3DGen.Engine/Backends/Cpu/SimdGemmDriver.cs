@@ -118,36 +118,53 @@ internal static unsafe class SimdGemmDriver
 
     public static long PackedASize(SimdGemmMicroKernel k, int M, int K) => (long)RoundUp(M, k.MR) * K;
 
-    /// <summary>Whole-matrix A packing: K slice by K slice, each slice holding all MR-row panels (what RunTask indexes).</summary>
+    /// <summary>Whole-matrix A packing: K slice by K slice, each slice holding all MR-row panels (what RunTask indexes).
+    /// Large matrices are packed in parallel over (K slice, group of row panels).</summary>
     public static void PrepackA(SimdGemmMicroKernel k, bool transA, int M, int K, float alpha, float* A, long lda, float* dst)
     {
-        int kcBlock = KBlock(k, K), mPad = RoundUp(M, k.MR);
-        for (int pc = 0; pc < K; pc += kcBlock)
-            SimdGemmPack.PackA(A, lda, transA, 0, M, pc, Math.Min(kcBlock, K - pc), alpha, k.MR, dst + (long)pc * mPad);
+        int mPad = RoundUp(M, k.MR), MR = k.MR;
+        nint a = (nint)A, d = (nint)dst;
+        ForEachPanelGroup(k, M, K, (pc, kc, m0, mLen) =>
+            SimdGemmPack.PackA((float*)a, lda, transA, m0, mLen, pc, kc, alpha, MR, (float*)d + (long)pc * mPad + (long)m0 * kc));
     }
 
     /// <summary>PrepackA's layout for op(A)(m, k) = src[rowOffset[m] + colOffset[k]] (alpha 1).</summary>
-    public static void PrepackAGather(SimdGemmMicroKernel k, int M, int K, float* src, ReadOnlySpan<long> rowOffset,
-        ReadOnlySpan<long> colOffset, float* dst)
+    public static void PrepackAGather(SimdGemmMicroKernel k, int M, int K, float* src, long[] rowOffset, long[] colOffset, float* dst)
     {
-        int kcBlock = KBlock(k, K), mPad = RoundUp(M, k.MR), MR = k.MR;
-        for (int pc = 0; pc < K; pc += kcBlock)
+        int mPad = RoundUp(M, k.MR), MR = k.MR;
+        nint s = (nint)src, d = (nint)dst;
+        ForEachPanelGroup(k, M, K, (pc, kc, m0, mLen) =>
         {
-            int kc = Math.Min(kcBlock, K - pc);
-            float* panel = dst + (long)pc * mPad;
-            for (int i0 = 0; i0 < M; i0 += MR, panel += (long)MR * kc)
+            float* panel = (float*)d + (long)pc * mPad + (long)m0 * kc;
+            for (int i0 = m0; i0 < m0 + mLen; i0 += MR, panel += (long)MR * kc)
             {
                 int rows = Math.Min(MR, M - i0);
                 for (int kk = 0; kk < kc; kk++)
                 {
-                    float* d = panel + (long)kk * MR;
+                    float* dd = panel + (long)kk * MR;
                     long co = colOffset[pc + kk];
                     int r = 0;
-                    for (; r < rows; r++) d[r] = src[rowOffset[i0 + r] + co];
-                    for (; r < MR; r++) d[r] = 0f;
+                    for (; r < rows; r++) dd[r] = ((float*)s)[rowOffset[i0 + r] + co];
+                    for (; r < MR; r++) dd[r] = 0f;
                 }
             }
+        });
+    }
+
+    /// <summary>Calls pack(pc, kc, m0, mLen) over every K slice and group of MR-row panels (m0 a multiple of MR), in
+    /// parallel when the matrix is large enough to pay for it.</summary>
+    private static void ForEachPanelGroup(SimdGemmMicroKernel k, int M, int K, Action<int, int, int, int> pack)
+    {
+        int kcBlock = KBlock(k, K), slices = CeilDiv(K, kcBlock);
+        int groupRows = RoundUp(Math.Max(k.MR, 64), k.MR), groups = CeilDiv(M, groupRows);
+        long tasks = (long)slices * groups;
+        void Task(long t)
+        {
+            int pc = (int)(t / groups) * kcBlock, m0 = (int)(t % groups) * groupRows;
+            pack(pc, Math.Min(kcBlock, K - pc), m0, Math.Min(groupRows, M - m0));
         }
+        if ((long)M * K < 1 << 17 || tasks == 1) { for (long t = 0; t < tasks; t++) Task(t); return; }
+        CpuParallel.For(tasks, 1, (t0, t1) => { for (long t = t0; t < t1; t++) Task(t); });
     }
 
     /// <summary>Copies the valid mr×nr corner of a full micro-tile result into C with the beta rule.</summary>
