@@ -14,7 +14,9 @@ public sealed record LoraOptions(int Rank = 1, float Alpha = 1f, int Seed = 0)
     public float Scaling => Alpha / Rank;
 
     /// <summary>Where the factors being trained are applied inside the modulated conv without forming ΔW
-    /// (see <see cref="FusedLoraMode"/>). Changes speed and memory only, never the result beyond float rounding.</summary>
+    /// (see <see cref="FusedLoraMode"/>) on the composed reference route; the default kernel route always computes
+    /// W0 ⊛ x + (α/r)·B·(A ⊛ x) inside the modulated-conv kernels. Changes speed and memory only, never the result
+    /// beyond float rounding.</summary>
     public FusedLoraMode Fused { get; init; } = FusedLoraMode.Auto;
 
     /// <summary>Throws <see cref="InvalidOptionException"/> naming the first option out of range.</summary>
