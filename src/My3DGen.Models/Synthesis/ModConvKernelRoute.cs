@@ -19,23 +19,11 @@ internal enum ModConvRoute
 
 internal static class ModConvKernelRoute
 {
-    [ThreadStatic] static ModConvRoute? _override;
-
     /// <summary>The route this thread's layers take: <see cref="ModConvRoute.Kernels"/> unless inside <see cref="Use"/>.</summary>
-    public static ModConvRoute Current => _override ?? ModConvRoute.Kernels;
+    public static ModConvRoute Current => ThreadChoice<ModConvRoute>.Current(ModConvRoute.Kernels);
 
     /// <summary>Selects the route on this thread until the returned scope is disposed (reference tests, side-by-side bench).</summary>
-    public static IDisposable Use(ModConvRoute route)
-    {
-        var previous = _override;
-        _override = route;
-        return new Scope(previous);
-    }
-
-    sealed class Scope(ModConvRoute? previous) : IDisposable
-    {
-        public void Dispose() => _override = previous;
-    }
+    public static IDisposable Use(ModConvRoute route) => ThreadChoice<ModConvRoute>.Use(route);
 
     /// <summary>One synthesis or ToRGB layer: y = clamp(act(d·conv + strength·noise + bias)·gain) with the adapter's factors in
     /// the kernel when it is low-rank, else its delta added to the raw weight.</summary>

@@ -20,23 +20,11 @@ internal enum UpConvPath
 
 internal static class ModulatedConv2d
 {
-    [ThreadStatic] static UpConvPath? _upPathOverride;
-
     /// <summary>The ×2 up-conv path this thread's layers take: <see cref="UpConvPath.Transposed"/> unless inside <see cref="UsePath"/>.</summary>
-    internal static UpConvPath UpPath => _upPathOverride ?? UpConvPath.Transposed;
+    internal static UpConvPath UpPath => ThreadChoice<UpConvPath>.Current(UpConvPath.Transposed);
 
     /// <summary>Selects the up-conv path on this thread until the returned scope is disposed (reference tests, side-by-side bench).</summary>
-    internal static IDisposable UsePath(UpConvPath path)
-    {
-        var previous = _upPathOverride;
-        _upPathOverride = path;
-        return new PathScope(previous);
-    }
-
-    sealed class PathScope(UpConvPath? previous) : IDisposable
-    {
-        public void Dispose() => _upPathOverride = previous;
-    }
+    internal static IDisposable UsePath(UpConvPath path) => ThreadChoice<UpConvPath>.Use(path);
 
     /// <summary>y [N,O,H·up,W·up] = modconv(x [N,I,H,W], weight [O,I,k,k], styles [N,I]) (+ bias [O], added after the conv);
     /// k = 1 or 3, up = 1 or 2 (k = 3 only).</summary>

@@ -45,7 +45,7 @@ public class KernelRouteTests
             using var scope = TensorScope.Begin();
             var shapes = new List<int[]> { new[] { n, inC, h, w }, new[] { o, inC, 3, 3 }, new[] { n, inC }, new[] { o }, new[] { h * up, w * up }, new[] { 1 } };
             if (rows > 0) { shapes.Add([rows, inC * 9]); shapes.Add([o, rows]); }
-            var t = Inputs(be, new Random(5), shapes.ToArray());
+            var t = GradProbe.Inputs(be, new Random(5), shapes.ToArray());
             var adapter = rows > 0 ? new Adapter(t[6], t[7], scaling) : null;
             var strength = t[5].Reshape([]);
             Tensor y;
@@ -59,7 +59,7 @@ public class KernelRouteTests
                 y = (y + t[4] * (strength * gain)).LeakyRelu(0.2f);
                 if (clamp > 0) y = y.Clamp(-clamp, clamp);
             }
-            results[(int)route] = Backprop(y, [t[0], t[1], t[2], t[3], t[4], t[5], .. t.Skip(6)], new Random(3));
+            results[(int)route] = GradProbe.Backprop(y, [t[0], t[1], t[2], t[3], t[4], t[5], .. t.Skip(6)], new Random(3));
         }
         Compare(results[0], results[1], names, 2e-5);
     }
@@ -73,7 +73,7 @@ public class KernelRouteTests
         const int n = 3, inC = 4, o = 5, h = 4, w = 3, q = 3;
         int[] index = [1, 0, 1];
         using var scope = TensorScope.Begin();
-        var t = Inputs(be, new Random(9), [n, inC, h, w], [o, inC, 3, 3], [n, inC], [o], [2, q, inC, 3, 3], [2, o, q]);
+        var t = GradProbe.Inputs(be, new Random(9), [n, inC, h, w], [o, inC, 3, 3], [n, inC], [o], [2, q, inC, 3, 3], [2, o, q]);
         Tensor Run(Tensor x, Tensor s, int[] idx)
         {
             var lora = new ModConvAdapters(t[4], t[5], idx, 0.5f);
@@ -93,20 +93,6 @@ public class KernelRouteTests
         // And the adapters matter: sample 0 with adapter 0 instead of 1 is a different picture.
         var swapped = Run(t[0].Slice(0, 0, 1), t[2].Slice(0, 0, 1), [0]).ToArray();
         Assert.That(swapped.Zip(batch.Take(per)).Max(p => Math.Abs(p.First - p.Second)), Is.GreaterThan(1e-3));
-    }
-
-    static Tensor[] Inputs(IBackend be, Random rng, params int[][] shapes) => shapes.Select(s =>
-    {
-        var t = Tensor.FromArray(be, Enumerable.Range(0, s.Aggregate(1, (a, b) => a * b)).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray(), s);
-        t.RequiresGrad = true;
-        return t;
-    }).ToArray();
-
-    static List<float[]> Backprop(Tensor y, Tensor[] inputs, Random rng)
-    {
-        var r = Tensor.FromArray(y.Backend, Enumerable.Range(0, (int)y.Numel).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray(), y.Shape);
-        (y * r).Sum().Backward();
-        return [y.ToArray(), .. inputs.Select(t => t.Grad!.ToArray())];
     }
 
     static void Compare(List<float[]> reference, List<float[]> actual, string[] names, double tol)

@@ -30,10 +30,10 @@ public class UpConvPathTests
         {
             using var scope = TensorScope.Begin();
             using var _ = ModulatedConv2d.UsePath(path);
-            var inputs = Inputs(be, new Random(7), [n, inC, h, w], [o, inC, 3, 3], [n, inC], [o]);
+            var inputs = GradProbe.Inputs(be, new Random(7), [n, inC, h, w], [o, inC, 3, 3], [n, inC], [o]);
             var y = ModulatedConv2d.Forward(inputs[0], inputs[1], inputs[2], demodulate: true, up: 2, inputs[3], gain: 1.4f);
             Assert.That(y.Shape, Is.EqualTo(new[] { n, o, 2 * h, 2 * w }));
-            results[(int)path] = Backprop(y, inputs, new Random(3));
+            results[(int)path] = GradProbe.Backprop(y, inputs, new Random(3));
         }
         Compare(results[(int)UpConvPath.SubPixel], results[(int)UpConvPath.Transposed], ["y", "gx", "gweight", "gstyles", "gbias"]);
     }
@@ -50,26 +50,11 @@ public class UpConvPathTests
         {
             using var scope = TensorScope.Begin();
             using var _ = ModulatedConv2d.UsePath(path);
-            var t = Inputs(be, new Random(11), [n, inC, h, w], [o, inC, 3, 3], [r, inC * 9], [o, r], [n, inC], [o]);
+            var t = GradProbe.Inputs(be, new Random(11), [n, inC, h, w], [o, inC, 3, 3], [r, inC * 9], [o, r], [n, inC], [o]);
             var y = LowRankModulatedConv.Forward(t[0], t[1], t[2], t[3], 1.5f, t[4], demodulate: true, up: 2, t[5], gain: 1.4f);
-            results[(int)path] = Backprop(y, t, new Random(3));
+            results[(int)path] = GradProbe.Backprop(y, t, new Random(3));
         }
         Compare(results[(int)UpConvPath.SubPixel], results[(int)UpConvPath.Transposed], ["y", "gx", "gweight", "gA", "gB", "gstyles", "gbias"]);
-    }
-
-    static Tensor[] Inputs(IBackend be, Random rng, params int[][] shapes) => shapes.Select(s =>
-    {
-        var t = Tensor.FromArray(be, Enumerable.Range(0, s.Aggregate(1, (a, b) => a * b)).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray(), s);
-        t.RequiresGrad = true;
-        return t;
-    }).ToArray();
-
-    /// <summary>[y, grad of every input] for L = Σ r·y with a fixed random r.</summary>
-    static List<float[]> Backprop(Tensor y, Tensor[] inputs, Random rng)
-    {
-        var r = Tensor.FromArray(y.Backend, Enumerable.Range(0, (int)y.Numel).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray(), y.Shape);
-        (y * r).Sum().Backward();
-        return [y.ToArray(), .. inputs.Select(t => t.Grad!.ToArray())];
     }
 
     static void Compare(List<float[]> reference, List<float[]> actual, string[] names)
