@@ -33,7 +33,7 @@ public sealed partial class CpuBackend
         {
             int ih = i + a - g.Pad;
             if (ih < 0 || ih >= g.H) continue;
-            AddScaled(t, x.AsSpan((int)(((long)plane * g.H + ih) * g.W), g.W), g.Tap(a));
+            CpuVectorOps.AddScaled(t, x.AsSpan((int)(((long)plane * g.H + ih) * g.W), g.W), g.Tap(a));
         }
         var dst = y.AsSpan((int)(((long)plane * g.OH + i) * g.OW), g.OW);
         float b0 = bias == null ? 0f : bias[plane % g.Channels];
@@ -50,13 +50,5 @@ public sealed partial class CpuBackend
         }
         for (; j < g.OW; j++)
             dst[j] = b0 + g.F0 * tmp[j + s] + g.F1 * tmp[j + s + 1] + g.F2 * tmp[j + s + 2] + g.F3 * tmp[j + s + 3];
-    }
-
-    static void AddScaled(Span<float> dst, ReadOnlySpan<float> src, float a)
-    {
-        int i = 0, vc = Vector<float>.Count;
-        var av = new Vector<float>(a);
-        for (; i + vc <= dst.Length; i += vc) (new Vector<float>(dst[i..]) + av * new Vector<float>(src[i..])).CopyTo(dst[i..]);
-        for (; i < dst.Length; i++) dst[i] += a * src[i];
     }
 }

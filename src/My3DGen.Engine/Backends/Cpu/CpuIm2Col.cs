@@ -164,20 +164,11 @@ internal sealed unsafe class Im2ColPacker : GemmBPacker
             for (int k = 0; k < kc; k++, d += NR)
             {
                 PanelRow(img + (long)c * _h * _w, i, _lo[j], _hi[j], j, oh, ow, width, d);
-                if (scales != null) Scale(d, width, scales[c]);
+                if (scales != null) CpuVectorOps.Scale(d, scales[c], d, width);
                 if (width < NR) new Span<float>(d + width, NR - width).Clear();
                 if (++j == _kw) { j = 0; if (++i == _kh) { i = 0; c++; } }
             }
         }
-    }
-
-    /// <summary>d[0..width) *= a (one L1-resident panel row).</summary>
-    private static void Scale(float* d, int width, float a)
-    {
-        int q = 0;
-        var av = new Vector<float>(a);
-        for (; q + Vector<float>.Count <= width; q += Vector<float>.Count) (Vector.Load(d + q) * av).Store(d + q);
-        for (; q < width; q++) d[q] *= a;
     }
 
     /// <summary>One k row of a panel: output pixels starting at (oh, ow), tap (i, j) of channel plane, width entries.</summary>

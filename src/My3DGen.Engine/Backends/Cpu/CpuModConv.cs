@@ -3,7 +3,6 @@
 // of the same GEMM as side rows on those panels, and the low-rank term plus the epilogue finish each strip in cache.
 // ×2 up layers: the stride-2 transposed conv is the conv-adjoint machinery (Wᵀ·xs then col2im) on s·x.
 using System.Buffers;
-using System.Numerics;
 using My3DGen.Kernels;
 
 namespace My3DGen.Engine.Backends.Cpu;
@@ -66,12 +65,7 @@ internal static unsafe partial class CpuModConv
                 A = ptr.Weight, Lda = ik, PackedA = pp,
                 BPacker = ModulatingPacker(g, ptr.X, ptr.Styles),
                 C = c, Ldc = p, StrideC = (long)g.O * p, Side = side,
-                Epilogue = g.Rank == 0 && y == null ? null : new FusedModConvEpilogue
-                {
-                    G = g, Row = new ModConvEpilogueRow(g, ptr.Strength), LoraB = ptr.B, Index = ptr.Index,
-                    Y = y, Demod = ptr.Demod, Bias = g.HasBias ? ptr.Bias : null,
-                    Noise = g.Noise == ModConvNoise.None ? null : ptr.Noise,
-                },
+                Epilogue = g.Rank == 0 && y == null ? null : Finish(g, ptr, y),
             };
             SimdGemm.Run(in prob, parallel: true);
         }
@@ -105,12 +99,7 @@ internal static unsafe partial class CpuModConv
         CpuWinograd3x3.Forward(g.N, g.I, g.O, g.H, g.W, ptr.X, ptr.Styles, ptr.Weight, adjoint: false, c);
         if (g.Rank == 0 && y == null) return;
         LoraHidden(g, ptr);
-        var finish = new FusedModConvEpilogue
-        {
-            G = g, Row = new ModConvEpilogueRow(g, ptr.Strength), LoraB = ptr.B, Index = ptr.Index,
-            Y = y, Demod = ptr.Demod, Bias = g.HasBias ? ptr.Bias : null,
-            Noise = g.Noise == ModConvNoise.None ? null : ptr.Noise,
-        };
+        var finish = Finish(g, ptr, y);
         int p = g.H * g.W, o = g.O;
         nint pc = (nint)c, ph = (nint)ptr.Hidden;
         int q = g.Rank;
@@ -123,6 +112,14 @@ internal static unsafe partial class CpuModConv
             }
         });
     }
+
+    /// <summary>The plain layer's finish of raw rows (LoRA up-projection, then the epilogue into y when given).</summary>
+    private static FusedModConvEpilogue Finish(in ModConvGeometry g, in ModConvPointers ptr, float* y) => new()
+    {
+        G = g, Row = new ModConvEpilogueRow(g, ptr.Strength), LoraB = ptr.B, Index = ptr.Index,
+        Y = y, Demod = ptr.Demod, Bias = g.HasBias ? ptr.Bias : null,
+        Noise = g.Noise == ModConvNoise.None ? null : ptr.Noise,
+    };
 
     /// <summary>B panels of the stride-1, padding-K/2 im2col of x, row (i, t) scaled by s[n, i].</summary>
     private static Im2ColPacker ModulatingPacker(in ModConvGeometry g, float* x, float* s) =>
@@ -193,12 +190,7 @@ internal static unsafe partial class CpuModConv
         {
             for (long r = r0; r < r1; r++)
             {
-                float* src = (float*)px + r * plane, dst = (float*)pxs + r * plane;
-                float a = ((float*)ps)[r];
-                var av = new Vector<float>(a);
-                int q = 0;
-                for (; q + Vector<float>.Count <= plane; q += Vector<float>.Count) (Vector.Load(src + q) * av).Store(dst + q);
-                for (; q < plane; q++) dst[q] = a * src[q];
+                CpuVectorOps.Scale((float*)px + r * plane, ((float*)ps)[r], (float*)pxs + r * plane, plane);
             }
         });
     }

@@ -137,19 +137,10 @@ internal sealed unsafe class FusedModConvEpilogue : GemmEpilogue
             if (q > 0)
             {
                 float* b = LoraB + ((long)Index[batch] * g.O + o) * q;
-                for (int j = 0; j < q; j++) AddScaled(crow, side + j * ldSide, nLen, g.LoraScale * b[j]);
+                for (int j = 0; j < q; j++) CpuVectorOps.AddScaled(crow, side + j * ldSide, nLen, g.LoraScale * b[j]);
             }
             if (Y != null)
                 Row.Forward(crow, Y + row * p + n0, nLen, Demod == null ? 1f : Demod[row], Bias == null ? 0f : Bias[o], noise);
         }
-    }
-
-    /// <summary>dst[i] += a·src[i].</summary>
-    private static void AddScaled(float* dst, float* src, int len, float a)
-    {
-        int i = 0;
-        var av = new Vector<float>(a);
-        for (; i + Vector<float>.Count <= len; i += Vector<float>.Count) (Vector.Load(dst + i) + av * Vector.Load(src + i)).Store(dst + i);
-        for (; i < len; i++) dst[i] += a * src[i];
     }
 }

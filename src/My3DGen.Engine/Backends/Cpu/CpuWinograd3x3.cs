@@ -180,7 +180,7 @@ internal static unsafe class CpuWinograd3x3
                             if (dstB != null) ClearRow(dstB);
                             continue;
                         }
-                        Scale(xc + (long)yy * _w, s, row + 1, _w);
+                        CpuVectorOps.Scale(xc + (long)yy * _w, s, row + 1, _w);
                         T.InputRow(row, _tilesX, dstA, dstB, _ldG);
                     }
                     for (int xx = 0; xx < 6; xx++)
@@ -193,16 +193,6 @@ internal static unsafe class CpuWinograd3x3
         private void ClearRow(float* dst)
         {
             for (int xx = 0; xx < 6; xx++) new Span<float>(dst + xx * _ldG, RoundUp(_tilesX, T.Lanes)).Clear();
-        }
-
-        private static void Scale(float* src, float s, float* dst, int count)
-        {
-            if (s == 1f) { new ReadOnlySpan<float>(src, count).CopyTo(new Span<float>(dst, count)); return; }
-            int j = 0;
-            var sv = new System.Numerics.Vector<float>(s);
-            for (; j <= count - System.Numerics.Vector<float>.Count; j += System.Numerics.Vector<float>.Count)
-                System.Numerics.Vector.Store(System.Numerics.Vector.Load(src + j) * sv, dst + j);
-            for (; j < count; j++) dst[j] = src[j] * s;
         }
 
         /// <summary>y[b, o] for channels [o0, o1) and tile rows [ty0, ty0 + rows) from M_ξ.</summary>
