@@ -148,6 +148,7 @@ public static class ModConvBench
         var sr = st.Detach(); sr.RequiresGrad = true;
         Layer(xr, wr, sr).Backward(gy);
         x.Backend.Synchronize();
+        foreach (var leaf in new[] { xr, wr, sr }) { leaf.Grad?.Dispose(); leaf.Grad = null; }   // as an optimiser's zero_grad
     }
 
     static Dictionary<(string, int), (double Fwd, double FwdBwd)> LoadTorch(string? path)

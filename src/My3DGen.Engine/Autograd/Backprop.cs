@@ -1,5 +1,6 @@
 // The reverse-mode engine: orders the graph below a tensor topologically, runs each node's
-// gradient rule (from OpTable) once with the summed output gradient, and accumulates leaf grads.
+// gradient rule (from OpTable) once with the summed output gradient, and accumulates leaf grads. A leaf's first
+// gradient is taken over without a copy when the rule made it in this backward and nothing else refers to it.
 using My3DGen.Engine.Ops;
 using My3DGen.Engine.Tensors;
 
@@ -20,7 +21,8 @@ internal static class Backprop
         using var scope = TensorScope.Begin();
         using var noGrad = GradMode.NoGrad();
         var seed = gradient ?? Tensor.Ones(root.Backend, root.Shape);
-        if (root.IsLeaf) { Accumulate(scope, root, seed); return; }
+        var referenced = new HashSet<Tensor>(ReferenceEqualityComparer.Instance) { seed };   // never taken over
+        if (root.IsLeaf) { Accumulate(scope, root, seed, referenced); return; }
 
         var order = TopologicalOrder(root.GradFn!);
         var grads = new Dictionary<Node, Tensor> { [root.GradFn!] = seed };
@@ -41,20 +43,33 @@ internal static class Backprop
                 if (!ShapeUtil.SameShape(gi.Shape, input.Shape))
                     throw new AutogradException(node.Op.ToString(), $"gradient rule produced {TensorException.Fmt(gi.Shape)} for input {TensorException.Fmt(input.Shape)}");
                 if (input.GradFn is { } parent)
-                    grads[parent] = grads.TryGetValue(parent, out var prev) ? Elementwise.Add(prev, gi) : gi;
-                else Accumulate(scope, input, gi);
+                {
+                    var sum = grads.TryGetValue(parent, out var prev) ? Elementwise.Add(prev, gi) : gi;
+                    grads[parent] = sum;
+                    referenced.Add(sum);
+                }
+                else Accumulate(scope, input, gi, referenced);
             }
             if (!retainGraph) node.Release();
         }
     }
 
-    /// <summary>leaf.Grad += g; the stored gradient outlives the backward scope.</summary>
-    static void Accumulate(TensorScope scope, Tensor leaf, Tensor g)
+    /// <summary>leaf.Grad += g; the stored gradient outlives the backward scope. The first gradient of a leaf is taken
+    /// over as it is when it is dense, sole owner of its storage, made in this backward (held by its scope) and not
+    /// referenced elsewhere in the graph (the seed, a node's summed gradient, another leaf's); otherwise it is copied.</summary>
+    static void Accumulate(TensorScope scope, Tensor leaf, Tensor g, HashSet<Tensor> referenced)
     {
-        var sum = leaf.Grad == null ? g.Contiguous(forceCopy: true) : Elementwise.Add(leaf.Grad, g);
+        Tensor sum;
+        if (leaf.Grad != null) sum = Elementwise.Add(leaf.Grad, g);
+        else if (CanTakeOver(g, referenced) && scope.TryForget(g)) sum = g;
+        else sum = g.Contiguous(forceCopy: true);
+        referenced.Add(sum);
         leaf.Grad?.Dispose();
-        leaf.Grad = scope.Forget(sum);
+        leaf.Grad = sum == g ? g : scope.Forget(sum);
     }
+
+    static bool CanTakeOver(Tensor g, HashSet<Tensor> referenced) =>
+        !referenced.Contains(g) && g.IsContiguous && g.Offset == 0 && g.Storage.Length == Math.Max(1, g.Numel) && g.Storage.Owners == 1;
 
     static List<Node> TopologicalOrder(Node root)
     {

@@ -66,7 +66,7 @@ public sealed class ModConvAdapters
 public sealed record ModConvEpilogue(Tensor? Demod, Tensor? Bias, Tensor? Noise, Tensor? Strength, float Gain = 1f, float Slope = 1f, float Clamp = 0f);
 
 /// <summary>Modulated convolution with autograd on the dedicated kernel family.</summary>
-public static class ModulatedConvolution
+public static partial class ModulatedConvolution
 {
     /// <summary>Input slots of the recorded node (absent inputs are skipped, their slot is -1).</summary>
     sealed record Slots(int X, int S, int W, int A, int B, int D, int Bias, int Noise, int Strength);

@@ -69,6 +69,8 @@ public enum OpKind
     Fir2d,
     /// <summary>modulated convolution (kernel family: shared weight, per-sample LoRA, demodulation, fused epilogue).</summary>
     ModulatedConv,
+    /// <summary>Σ over a conv weight's taps of its squares, [O, I] (the weight half of the demodulation; cached while unchanged).</summary>
+    WeightSquareSums,
     // shape ops
     /// <summary>new shape, same elements.</summary>
     Reshape,

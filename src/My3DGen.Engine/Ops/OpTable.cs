@@ -38,6 +38,7 @@ internal static class OpTable
         Add(OpKind.Fir2d, Filtering.Fir2dBackward, "Fir2d", "ReduceLastAxis");
         Add(OpKind.ModulatedConv, ModulatedConvolution.Backward, "ModConvForward", "ModConvEpilogue", "ModConvEpilogueBackward",
             "ModConvBackwardData", "ModConvBackwardWeights", "Fir2d", "ReduceLastAxis", "Binary");
+        Add(OpKind.WeightSquareSums, ModulatedConvolution.WeightSquareSumsBackward, "Unary", "ReduceLastAxis", "Binary");
         Add(OpKind.Reshape, ShapeOps.ReshapeBackward, "Copy");
         Add(OpKind.Permute, ShapeOps.PermuteBackward, "Copy");
         Add(OpKind.Slice, ShapeOps.SliceBackward, "Copy", "Fill");

@@ -60,6 +60,12 @@ public sealed class TensorScope : IDisposable
         return t;
     }
 
+    /// <summary>Removes <paramref name="t"/> when this scope holds it (the caller then owns it); false when it does not.</summary>
+    internal bool TryForget(Tensor t)
+    {
+        lock (_owned) return _owned.Remove(t);
+    }
+
     /// <summary>Ends the scope (from any thread) and disposes every tensor it still holds. Calling it again does nothing.</summary>
     public void Dispose()
     {

@@ -1,6 +1,7 @@
 // StyleGAN2's demodulation coefficients for the modulated-conv kernels, as differentiable tensor ops (small: [N, O]):
 // d[n,o] = rsqrt(Σ_{i,t} ((W0 + c·B_a·A_a)[o,i,t]·s[n,i])² + 1e-8) with sample n's adapter a, expanded so that ΔW is
 // never formed: ‖W0 s‖² + Σ_j B[o,j]·(2c·M + c²·G·Bᵀ)[j,o] with M = A diag(s²) W0ᵀ and G = A diag(s²) Aᵀ per sample.
+// ‖W0 s‖² = s²·qᵀ with q = Σ_t W0² (ModulatedConvolution.WeightSquareSums, kept while W0 is unchanged).
 using My3DGen.Engine.Ops;
 using My3DGen.Engine.Tensors;
 
@@ -13,7 +14,7 @@ internal static class DemodulationCoefficients
     {
         int n = styles.Shape[0], inC = styles.Shape[1], o = weight.Shape[0], kk = weight.Shape[2] * weight.Shape[3], ik = inC * kk;
         var s2 = styles.Square();                                                                    // [N, I]
-        var sum = s2.MatMul(weight.Reshape(o, inC, kk).Square().Sum([2]).Transpose(0, 1));           // [N, O] = ‖W0 s‖²
+        var sum = s2.MatMul(ModulatedConvolution.WeightSquareSums(weight).Transpose(0, 1));         // [N, O] = ‖W0 s‖²
         if (lora != null)
         {
             int q = lora.A.Shape[1];

@@ -1,7 +1,9 @@
 // Correctness of the Winograd F(4×4, 3×3) convolution against a double-precision direct 3×3 convolution: odd image sizes
 // (not multiples of the tile), 1..40 channels, batch 1–3, with and without per-sample styles, the adjoint (checked also
 // against ConvReference's input gradient), several chunks per image, one thread, the portable shuffle path, and one
-// realistic-depth layer (512 input channels, K = 4608). Tolerance: max |Δ| ≤ 1e-4 · max |reference|.
+// realistic-depth layer (512 input channels, K = 4608); the weight gradient against a double-precision correlation (and
+// ConvReference's weight gradient), added to what gw held, over the same shapes, chunking and paths.
+// Tolerance: max |Δ| ≤ 1e-4 · max |reference|.
 using My3DGen.Kernels;
 using My3DGen.Engine.Backends.Cpu;
 
@@ -119,6 +121,107 @@ public class CpuWinogradTests
         // Post-activation inputs are mostly positive (leaky ReLU × √2): a large mean stresses the transforms differently.
         var errPositive = Check(1, 512, 32, 32, 32, styled: true, adjoint: false, seed: 11, shift: 1f);
         TestContext.Out.WriteLine($"max|Δ| / max|ref| = {err:E2} (forward), {errAdjoint:E2} (adjoint), {errPositive:E2} (positive inputs)");
+    }
+
+    private static IEnumerable<TestCaseData> WeightGradientCases() =>
+        from s in Shapes
+        from styled in new[] { false, true }
+        select new TestCaseData(s.N, s.InC, s.OutC, s.H, s.W, styled)
+            .SetArgDisplayNames($"n{s.N} {s.InC}->{s.OutC} {s.H}x{s.W}", styled ? "styles" : "plain");
+
+    [TestCaseSource(nameof(WeightGradientCases))]
+    public void WeightGradientMatchesDirectCorrelation(int n, int inC, int outC, int h, int w, bool styled)
+        => CheckWeightGradient(n, inC, outC, h, w, styled, seed: inC * 17 + w);
+
+    [Test]
+    public void WeightGradientIsConvReferenceWeightGradient()
+    {
+        var g = new ConvGeometry(2, 6, 10, 7, 9, 3, stride: 1, pad: 1);
+        var rng = new Random(12);
+        var x = CpuTestData.Uniform(rng, (int)g.InputLength);
+        var gy = CpuTestData.Uniform(rng, (int)g.OutputLength);
+        var gw = RunWeightGradient(2, 6, 9, 10, 7, x, null, gy, new float[g.WeightLength]);
+        var expected = ConvReference.BackwardWeight(g, gy, x);
+        Assert.That(RelativeError(gw, Array.ConvertAll(expected, v => (double)v)), Is.LessThanOrEqualTo(Tolerance));
+    }
+
+    [Test]
+    public void WeightGradientOverChunksThreadsAndPaths()
+    {
+        long budget = CpuWinograd3x3.WeightGradientChunkFloatBudget;
+        int minTiles = CpuWinograd3x3.MinChunkTiles, threads = SimdGemm.MaxThreads;
+        try
+        {
+            CpuWinograd3x3.MinChunkTiles = 1;
+            CpuWinograd3x3.WeightGradientChunkFloatBudget = 1;   // one tile row per chunk: ĝ accumulates over chunks
+            CheckWeightGradient(2, 12, 10, 23, 21, styled: true, seed: 1);
+            SimdGemm.MaxThreads = 1;
+            CheckWeightGradient(1, 12, 10, 23, 21, styled: false, seed: 2);
+            SimdGemm.MaxThreads = threads;
+            CpuWinograd3x3.WeightGradientChunkFloatBudget = budget;
+            CpuWinogradTransforms.ForcePortable = true;
+            CheckWeightGradient(2, 9, 11, 13, 70, styled: true, seed: 3);
+        }
+        finally
+        {
+            CpuWinograd3x3.WeightGradientChunkFloatBudget = budget;
+            CpuWinograd3x3.MinChunkTiles = minTiles;
+            SimdGemm.MaxThreads = threads;
+            CpuWinogradTransforms.ForcePortable = false;
+        }
+    }
+
+    [Test]
+    public void RealisticWeightGradientAccuracy()
+    {
+        // 512 → 64 at 32² (64 tiles per image summed into each of the 36 ĝ matrices), post-activation-like inputs.
+        var err = CheckWeightGradient(1, 512, 64, 32, 32, styled: true, seed: 13, shift: 1f);
+        TestContext.Out.WriteLine($"weight gradient max|Δ| / max|ref| = {err:E2}");
+    }
+
+    /// <summary>gw starts at random values: the call must add to them.</summary>
+    private static double CheckWeightGradient(int n, int inC, int outC, int h, int w, bool styled, int seed, float shift = 0)
+    {
+        var rng = new Random(seed);
+        var x = Array.ConvertAll(CpuTestData.Uniform(rng, n * inC * h * w), v => v + shift);
+        var gy = CpuTestData.Uniform(rng, n * outC * h * w);
+        float[]? s = styled ? Array.ConvertAll(CpuTestData.Uniform(rng, n * inC), v => 1f + 0.5f * v) : null;
+        var start = CpuTestData.Uniform(rng, outC * inC * 9);
+        var gw = RunWeightGradient(n, inC, outC, h, w, x, s, gy, (float[])start.Clone());
+        var expected = WeightGradientReference(n, inC, outC, h, w, x, s, gy);
+        for (int k = 0; k < expected.Length; k++) expected[k] += start[k];
+        double err = RelativeError(gw, expected);
+        Assert.That(err, Is.LessThanOrEqualTo(Tolerance));
+        return err;
+    }
+
+    private static unsafe float[] RunWeightGradient(int n, int inC, int outC, int h, int w, float[] x, float[]? s, float[] gy, float[] gw)
+    {
+        fixed (float* px = x, ps = s, pg = gy, pw = gw)
+            CpuWinograd3x3.WeightGradient(n, inC, outC, h, w, px, ps, pg, pw);
+        return gw;
+    }
+
+    /// <summary>gw[o,i,ky,kx] = Σ_{b,p} gy[b,o,p]·s[b,i]·x[b,i,p + (ky−1, kx−1)] in double (zero padding 1).</summary>
+    private static double[] WeightGradientReference(int n, int inC, int outC, int h, int w, float[] x, float[]? s, float[] gy)
+    {
+        var gw = new double[outC * inC * 9];
+        for (int b = 0; b < n; b++)
+            for (int o = 0; o < outC; o++)
+                for (int i = 0; i < inC; i++)
+                {
+                    double si = s == null ? 1 : s[b * inC + i];
+                    for (int ky = 0; ky < 3; ky++)
+                        for (int kx = 0; kx < 3; kx++)
+                        {
+                            double acc = 0;
+                            for (int oy = Math.Max(0, 1 - ky); oy < Math.Min(h, h + 1 - ky); oy++)
+                                for (int ox = Math.Max(0, 1 - kx); ox < Math.Min(w, w + 1 - kx); ox++)
+                                    acc += (double)gy[((b * outC + o) * h + oy) * w + ox] * x[((b * inC + i) * h + oy + ky - 1) * w + ox + kx - 1];
+                            gw[(o * inC + i) * 9 + ky * 3 + kx] += si * acc;
+                        }
+                }
+        return gw;
     }
 
     private static double Check(int n, int inC, int outC, int h, int w, bool styled, bool adjoint, int seed, float shift = 0)

@@ -129,6 +129,10 @@ public static class OpCases
         yield return new(OpKind.MaxPool2d, "k3s2", [[1, 3, 7, 7]], t => Pooling.MaxPool2d(t[0], 3, 2), x => R.Pool(x[0], true, 3, 2, 0), GradEps: 1e-4f);
         foreach (var c in RenderOpCases.All()) yield return c;
         foreach (var c in ModConvOpCases.All()) yield return c;
+        yield return new(OpKind.WeightSquareSums, "3x3", [[5, 4, 3, 3]], t => ModulatedConvolution.WeightSquareSums(t[0]),
+            x => R.Reduce(new RefTensor([5, 4, 9], x[0].Data.Select(v => v * v).ToArray()), [2], false, v => v.Sum()));
+        yield return new(OpKind.WeightSquareSums, "1x1", [[3, 7, 1, 1]], t => ModulatedConvolution.WeightSquareSums(t[0]),
+            x => new RefTensor([3, 7], x[0].Data.Select(v => v * v).ToArray()));
     }
 
     static RefTensor Transpose2d(RefTensor a) => R.Gather(a, [a.Shape[1], a.Shape[0]], i => [i[1], i[0]]);

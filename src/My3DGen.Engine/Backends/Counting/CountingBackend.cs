@@ -117,7 +117,7 @@ public sealed partial class CountingBackend : IBackend
     internal void Freed(long count) { lock (_gate) _liveBytes -= count * sizeof(float); }
 
     /// <inheritdoc/>
-    public void Upload(ReadOnlySpan<float> src, Storage dst, long dstOffset) => Uploaded(src.Length);
+    public void Upload(ReadOnlySpan<float> src, Storage dst, long dstOffset) { dst.MarkWritten(); Uploaded(src.Length); }
 
     void Uploaded(long count)
     {
@@ -134,9 +134,9 @@ public sealed partial class CountingBackend : IBackend
     }
 
     /// <inheritdoc/>
-    public void Fill(Storage dst, long offset, long count, float value) => Linear(nameof(Fill), count);
+    public void Fill(Storage dst, long offset, long count, float value) { dst.MarkWritten(); Linear(nameof(Fill), count); }
     /// <inheritdoc/>
-    public void Copy(Storage src, KernelView srcView, Storage dst, KernelView dstView) => Linear(nameof(Copy), srcView.Count);
+    public void Copy(Storage src, KernelView srcView, Storage dst, KernelView dstView) { dst.MarkWritten(); Linear(nameof(Copy), srcView.Count); }
     /// <inheritdoc/>
     public void Synchronize() { lock (_gate) _drains++; }
     /// <inheritdoc/>
@@ -247,7 +247,7 @@ public sealed partial class CountingBackend : IBackend
     { Flops(nameof(IndexAdd), (double)outer * count * inner); Linear(nameof(IndexAdd), (long)outer * count * inner); }
     /// <inheritdoc/>
     public void AdamStep(in AdamParams args, Storage p, Storage g, Storage m, Storage v, int n)
-    { Flops(nameof(AdamStep), 12.0 * n); Linear(nameof(AdamStep), n); }
+    { p.MarkWritten(); Flops(nameof(AdamStep), 12.0 * n); Linear(nameof(AdamStep), n); }
 
     sealed class CountingStorage(CountingBackend owner, long length) : Storage(owner, length)
     {

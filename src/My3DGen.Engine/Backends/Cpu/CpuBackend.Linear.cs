@@ -8,7 +8,7 @@ public sealed partial class CpuBackend
     /// <inheritdoc/>
     public void Gemm(in GemmParams g, Storage sa, Storage sb, Storage sc)
     {
-        var a = D(sa); var b = D(sb); var c = D(sc);
+        var a = D(sa); var b = D(sb); var c = Dst(sc);
         SimdGemm.GemmBatched(g.TransA != 0, g.TransB != 0, g.M, g.N, g.K, g.Alpha,
             a.AsSpan(g.OffsetA), g.Lda, g.StrideA, b.AsSpan(g.OffsetB), g.Ldb, g.StrideB,
             g.Beta, c.AsSpan(g.OffsetC), g.Ldc, g.StrideC, g.Batch);
@@ -20,9 +20,9 @@ public sealed partial class CpuBackend
 
     /// <inheritdoc/>
     public void Conv2dBackwardInput(in ConvGeometry g, Storage gy, Storage w, Storage gx, bool accumulate) =>
-        CpuConv2d.Conv2dBackwardInput(g, D(gy), D(w), D(gx).AsSpan(0, g.N * g.C * g.H * g.W), accumulate);
+        CpuConv2d.Conv2dBackwardInput(g, D(gy), D(w), Dst(gx).AsSpan(0, g.N * g.C * g.H * g.W), accumulate);
 
     /// <inheritdoc/>
     public void Conv2dBackwardWeight(in ConvGeometry g, Storage gy, Storage x, Storage gw, bool accumulate) =>
-        CpuConv2d.Conv2dBackwardWeight(g, D(gy), D(x), D(gw).AsSpan(0, g.O * g.CPerGroup * g.KH * g.KW), accumulate);
+        CpuConv2d.Conv2dBackwardWeight(g, D(gy), D(x), Dst(gw).AsSpan(0, g.O * g.CPerGroup * g.KH * g.KW), accumulate);
 }

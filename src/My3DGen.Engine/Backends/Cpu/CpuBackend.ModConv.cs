@@ -23,7 +23,7 @@ public sealed partial class CpuBackend
             var ptr = new ModConvPointers
             {
                 X = px, Styles = ps, Weight = pw, A = pa, B = pb, Index = (int*)pi, Hidden = pu,
-                Demod = pd, Bias = pbias, Noise = pn, Strength = a.Strength,
+                Demod = pd, Bias = pbias, Noise = pn, Strength = a.Strength, WeightKey = weight,
             };
             CpuModConv.Forward(g, ptr, pr, py);
         }
@@ -101,7 +101,7 @@ public sealed partial class CpuBackend
         float[] gs = Need(graw, g.RawLength, "graw"), gx = Need(gxs, g.InputLength, "gxs");
         fixed (float* pg = gs, pgx = gx, pw = a.W, pa = a.A, pb = a.B, pi = a.Index)
         {
-            var ptr = new ModConvPointers { Weight = pw, A = pa, B = pb, Index = (int*)pi };
+            var ptr = new ModConvPointers { Weight = pw, A = pa, B = pb, Index = (int*)pi, WeightKey = weight };
             CpuModConv.BackwardData(g, pg, ptr, pgx);
         }
     }

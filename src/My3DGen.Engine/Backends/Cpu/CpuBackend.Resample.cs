@@ -113,7 +113,7 @@ public sealed partial class CpuBackend
     /// <inheritdoc/>
     public void IndexAdd(Storage gy, int outer, int axisLength, int inner, Storage indices, int count, Storage gx)
     {
-        var gys = D(gy); var gxs = D(gx); var ids = D(indices);
+        var gys = D(gy); var gxs = Dst(gx); var ids = D(indices);
         CpuParallel.For(outer, 1, (o0, o1) =>
         {
             for (long o = o0; o < o1; o++)
@@ -130,7 +130,7 @@ public sealed partial class CpuBackend
     /// <inheritdoc/>
     public void AdamStep(in AdamParams a, Storage p, Storage g, Storage m, Storage v, int n)
     {
-        var ps = D(p); var gs = D(g); var ms = D(m); var vs = D(v);
+        var ps = Dst(p); var gs = D(g); var ms = Dst(m); var vs = Dst(v);
         // As torch.optim.Adam: bias corrections (folded into AdamParams in double), m updated by lerp,
         // eps added after the corrected sqrt.
         float stepSize = a.StepSize, bc2Sqrt = a.Bc2Sqrt;

@@ -20,15 +20,17 @@ public sealed partial class CpuBackend : IBackend
     public BackendKind Kind => BackendKind.ManagedCpu;
 
     static float[] D(Storage s) => ((CpuStorage)s).Data;
+    /// <summary>The array of a destination that may hold older contents: bumps its write version first (Storage.Version).</summary>
+    static float[] Dst(Storage s) { s.MarkWritten(); return ((CpuStorage)s).Data; }
 
     /// <inheritdoc/>
     public Storage Allocate(long count) => new CpuStorage(this, count);
     /// <inheritdoc/>
-    public void Upload(ReadOnlySpan<float> src, Storage dst, long dstOffset) => src.CopyTo(D(dst).AsSpan((int)dstOffset));
+    public void Upload(ReadOnlySpan<float> src, Storage dst, long dstOffset) => src.CopyTo(Dst(dst).AsSpan((int)dstOffset));
     /// <inheritdoc/>
     public void Download(Storage src, long srcOffset, Span<float> dst) => D(src).AsSpan((int)srcOffset, dst.Length).CopyTo(dst);
     /// <inheritdoc/>
-    public void Fill(Storage dst, long offset, long count, float value) => D(dst).AsSpan((int)offset, (int)count).Fill(value);
+    public void Fill(Storage dst, long offset, long count, float value) => Dst(dst).AsSpan((int)offset, (int)count).Fill(value);
     /// <inheritdoc/>
     public void Synchronize() { }
     /// <inheritdoc/>
@@ -37,7 +39,7 @@ public sealed partial class CpuBackend : IBackend
     /// <inheritdoc/>
     public void Copy(Storage src, KernelView sv, Storage dst, KernelView dv)
     {
-        var s = D(src); var d = D(dst);
+        var s = D(src); var d = Dst(dst);
         int n = sv.Count;
         if (sv.IsContiguous && dv.IsContiguous) { s.AsSpan(sv.Offset, n).CopyTo(d.AsSpan(dv.Offset, n)); return; }
         int inner = sv.S5;
@@ -57,7 +59,7 @@ public sealed partial class CpuBackend : IBackend
     /// <inheritdoc/>
     public void Unary(UnaryOp op, Storage x, int xOffset, Storage y, int yOffset, int n, float a, float b)
     {
-        var xs = D(x); var ys = D(y);
+        var xs = D(x); var ys = Dst(y);
         CpuParallel.For(n, Grain, (s, e) =>
         {
             var src = xs.AsSpan(xOffset + (int)s, (int)(e - s));
@@ -114,7 +116,7 @@ public sealed partial class CpuBackend : IBackend
     /// <inheritdoc/>
     public void Binary(BinaryOp op, Storage a, KernelView av, Storage b, KernelView bv, Storage y, int n)
     {
-        var xa = D(a); var xb = D(b); var ys = D(y);
+        var xa = D(a); var xb = D(b); var ys = Dst(y);
         if (av.IsContiguous && bv.IsContiguous && op is BinaryOp.Add or BinaryOp.Sub or BinaryOp.Mul or BinaryOp.Div)
         {
             CpuParallel.For(n, Grain, (s, e) =>

@@ -13,6 +13,8 @@ internal unsafe struct ModConvPointers
     public float* X, Styles, Weight, A, B, Hidden, Demod, Bias, Noise;
     public int* Index;
     public float Strength;
+    /// <summary>The storage behind Weight: its packed and transformed forms are kept between calls (DerivedCache).</summary>
+    public Storage? WeightKey;
 }
 
 internal static unsafe partial class CpuModConv
@@ -33,17 +35,18 @@ internal static unsafe partial class CpuModConv
             LoraHidden(g, ptr);
             return;
         }
-        if (g.K == 3 && CpuWinograd3x3.Pays(g.I, g.O, g.H, g.W))
+        if (g.K == 3 && CpuWinograd3x3.Pays(g.I, g.O, g.H, g.W, weightsTransformed: ptr.WeightKey != null))
         {
             ForwardPlainWinograd(g, ptr, c, y);
             return;
         }
-        // The shared W packed once; with LoRA, each used adapter's A packed once as the GEMM's side rows.
-        long wSize = SimdGemm.PackedASize(g.O, ik), aSize = g.Rank > 0 ? SimdGemm.PackedASize(g.Rank, ik) : 0;
-        var packed = ArrayPool<float>.Shared.Rent(checked((int)(wSize + aSize * g.Adapters)));
-        fixed (float* pp = packed)
+        // The shared W packed (kept while the weight is unchanged); with LoRA, each used adapter's A packed once as the
+        // GEMM's side rows.
+        long aSize = g.Rank > 0 ? SimdGemm.PackedASize(g.Rank, ik) : 0;
+        using var packedW = GemmRows(ptr.WeightKey, ptr.Weight, g.O, ik);
+        var packed = ArrayPool<float>.Shared.Rent(checked((int)Math.Max(1, aSize * g.Adapters)));
+        fixed (float* pp = packedW.Value, pa = packed)
         {
-            SimdGemm.PrepackA(false, g.O, ik, 1f, ptr.Weight, ik, pp);
             LoraHiddenRows? side = null;
             if (g.Rank > 0)
             {
@@ -52,7 +55,7 @@ internal static unsafe partial class CpuModConv
                 for (int n = 0; n < g.N; n++)
                 {
                     int a = ptr.Index[n];
-                    float* dst = pp + wSize + a * aSize;
+                    float* dst = pa + a * aSize;
                     if (!done[a]) SimdGemm.PrepackA(false, g.Rank, ik, 1f, ptr.A + (long)a * g.Rank * ik, ik, dst);
                     done[a] = true;
                     perSample[n] = (nint)dst;
@@ -96,7 +99,8 @@ internal static unsafe partial class CpuModConv
     /// </summary>
     private static void ForwardPlainWinograd(in ModConvGeometry g, in ModConvPointers ptr, float* c, float* y)
     {
-        CpuWinograd3x3.Forward(g.N, g.I, g.O, g.H, g.W, ptr.X, ptr.Styles, ptr.Weight, adjoint: false, c);
+        using (var u = Winograd(ptr.WeightKey, ptr.Weight, g.I, g.O, adjoint: false))
+            CpuWinograd3x3.Forward(g.N, g.H, g.W, ptr.X, ptr.Styles, u.Value, c);
         if (g.Rank == 0 && y == null) return;
         LoraHidden(g, ptr);
         var finish = Finish(g, ptr, y);
@@ -133,11 +137,11 @@ internal static unsafe partial class CpuModConv
         fixed (float* pxs = xs)
         {
             Modulate(g, ptr.X, ptr.Styles, pxs);
-            if (raw != null) TransposedConv(g, g.N, g.O, ptr.Weight, pxs, raw);
+            if (raw != null) TransposedConv(g, g.N, g.O, ptr.Weight, ptr.WeightKey, pxs, raw);
             for (int n = 0; n < g.N && g.Rank > 0; n++)
             {
                 float* u = ptr.Hidden + n * g.Rank * p;
-                TransposedConv(g, 1, g.Rank, ptr.A + (long)ptr.Index[n] * g.Rank * g.I * 9, pxs + n * image, u);
+                TransposedConv(g, 1, g.Rank, ptr.A + (long)ptr.Index[n] * g.Rank * g.I * 9, null, pxs + n * image, u);
                 if (raw == null) continue;
                 var up = new GemmProblem
                 {
@@ -152,13 +156,13 @@ internal static unsafe partial class CpuModConv
     }
 
     /// <summary>t [batch, rows, 2H+1, 2W+1] = stride-2 transposed 3×3 conv of xs [batch, I, H, W] with w [rows, I, 3, 3]:
-    /// the adjoint of the stride-2 conv from t-space to x-space, whose column GEMM reads w tap-major (packed by gather).</summary>
-    private static void TransposedConv(in ModConvGeometry g, int batch, int rows, float* w, float* xs, float* t)
+    /// the adjoint of the stride-2 conv from t-space to x-space, whose column GEMM reads w tap-major (packed by gather; kept
+    /// between calls when <paramref name="key"/>, w's storage, is given).</summary>
+    private static void TransposedConv(in ModConvGeometry g, int batch, int rows, float* w, Storage? key, float* xs, float* t)
     {
         var geo = new ConvGeometry(batch, rows, g.OH, g.OW, g.I, 3, stride: 2, pad: 0);
-        var packed = PackTapMajor(w, rows, g.I, 9, outputsAsRows: true);
-        fixed (float* pp = packed) CpuConv2d.Conv2dBackwardInputPacked(geo, xs, pp, t, accumulate: false);
-        ArrayPool<float>.Shared.Return(packed);
+        using var packed = TapMajor(key, w, rows, g.I, 9, outputsAsRows: true);
+        fixed (float* pp = packed.Value) CpuConv2d.Conv2dBackwardInputPacked(geo, xs, pp, t, accumulate: false);
     }
 
     /// <summary>

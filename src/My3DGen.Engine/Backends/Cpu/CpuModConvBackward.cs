@@ -19,13 +19,14 @@ internal static unsafe partial class CpuModConv
         float[]? gu = g.Rank > 0 ? ArrayPool<float>.Shared.Rent(g.Rank * p) : null;
         fixed (float* pgu = gu)
         {
-            if (g.Up == 1 && g.K == 3 && CpuWinograd3x3.Pays(g.O, g.I, g.H, g.W))
-                CpuWinograd3x3.Forward(g.N, g.O, g.I, g.H, g.W, graw, null, ptr.Weight, adjoint: true, gxs);
-            else AdjointConv(g, g.N, g.O, ptr.Weight, graw, 0f, gxs);
+            if (g.Up == 1 && g.K == 3 && CpuWinograd3x3.Pays(g.O, g.I, g.H, g.W, weightsTransformed: ptr.WeightKey != null))
+                using (var u = Winograd(ptr.WeightKey, ptr.Weight, g.O, g.I, adjoint: true))
+                    CpuWinograd3x3.Forward(g.N, g.H, g.W, graw, null, u.Value, gxs);
+            else AdjointConv(g, g.N, g.O, ptr.Weight, ptr.WeightKey, graw, 0f, gxs);
             for (int n = 0; n < g.N && g.Rank > 0; n++)
             {
                 HiddenGradient(g, graw, ptr, n, pgu);
-                AdjointConv(g, 1, g.Rank, ptr.A + (long)ptr.Index[n] * g.Rank * ik, pgu, 1f, gxs + n * image);
+                AdjointConv(g, 1, g.Rank, ptr.A + (long)ptr.Index[n] * g.Rank * ik, null, pgu, 1f, gxs + n * image);
             }
         }
         if (gu != null) ArrayPool<float>.Shared.Return(gu);
@@ -33,12 +34,13 @@ internal static unsafe partial class CpuModConv
 
     /// <summary>gx [batch, I, H, W] = beta·gx + the conv's adjoint applied to t [batch, rows, OH, OW] with w [rows, I, K, K],
     /// as one GEMM whose B panels come straight from t: for ×2 up layers the stride-2 3×3 conv with w read as [I, rows, 3, 3],
-    /// for plain layers the stride-1 correlation (padding K/2) with w read as [I, rows, K, K] and flipped taps.</summary>
-    private static void AdjointConv(in ModConvGeometry g, int batch, int rows, float* w, float* t, float beta, float* gx)
+    /// for plain layers the stride-1 correlation (padding K/2) with w read as [I, rows, K, K] and flipped taps. The packed w
+    /// is kept between calls when <paramref name="key"/> (w's storage) is given.</summary>
+    private static void AdjointConv(in ModConvGeometry g, int batch, int rows, float* w, Storage? key, float* t, float beta, float* gx)
     {
         int s = g.Up, pad = g.Up == 2 ? 0 : g.K / 2;
-        var packed = PackTapMajor(w, rows, g.I, g.Taps, outputsAsRows: false, flip: g.Up == 1);
-        fixed (float* pp = packed)
+        using var packed = TapMajor(key, w, rows, g.I, g.Taps, outputsAsRows: false, flip: g.Up == 1);
+        fixed (float* pp = packed.Value)
         {
             var prob = new GemmProblem
             {
@@ -48,7 +50,6 @@ internal static unsafe partial class CpuModConv
             };
             SimdGemm.Run(in prob, parallel: true);
         }
-        ArrayPool<float>.Shared.Return(packed);
     }
 
     /// <summary>gu [Q, OH·OW] = LoraScale·B[idx[n]]ᵀ·graw[n] (the gradient reaching sample n's LoRA hidden).</summary>
@@ -108,11 +109,16 @@ internal static unsafe partial class CpuModConv
     }
 
     /// <summary>gw [rows, I, K, K] += Σ over batch of gy [batch, rows, OH, OW] correlated with xs [batch, I, H, W] (the
-    /// conv weight gradient; for ×2 up layers that of the stride-2 conv from t-space, computed into scratch and added
-    /// transposed).</summary>
+    /// conv weight gradient, by Winograd where CpuWinograd3x3.Pays; for ×2 up layers that of the stride-2 conv from
+    /// t-space, computed into scratch and added transposed).</summary>
     private static void WeightGradient(in ModConvGeometry g, int batch, int rows, float* gy, float* xs, float* gw, float* scratch)
     {
         long wlen = (long)rows * g.I * g.Taps;
+        if (g.Up == 1 && g.K == 3 && CpuWinograd3x3.Pays(g.I, rows, g.H, g.W))
+        {
+            CpuWinograd3x3.WeightGradient(batch, g.I, rows, g.H, g.W, xs, null, gy, gw);
+            return;
+        }
         if (g.Up == 1)
         {
             var geo = new ConvGeometry(batch, g.I, g.H, g.W, rows, g.K, 1, g.K / 2);

@@ -2,7 +2,9 @@
 // weights are transformed (CpuWinogradWeights) into 36 packed matrices U_ξ[outC, inC], each image is cut into chunks of tile rows,
 // a chunk's input tiles are transformed (modulation folded in) into V_ξ[inC, tiles], 36 GEMMs give M_ξ = U_ξ·V_ξ and the
 // output transform writes 4×4 pixels per tile. Chunks run in parallel with serial GEMMs, or (few chunks) one at a time
-// with the transforms split over channels and the GEMMs parallel.
+// with the transforms split over channels and the GEMMs parallel. The weight gradient runs the same chunks backwards:
+// V_ξ of the input, the output-gradient tiles through the output transform's adjoint (A·gy·Aᵀ), 36 GEMMs accumulating
+// ĝ_ξ[outC, inC] over every tile of the batch, then the weight transform's adjoint (Gᵀ·ĝ·G) adds the 3×3 taps.
 using System.Buffers;
 using T = My3DGen.Engine.Backends.Cpu.CpuWinogradTransforms;
 
@@ -19,6 +21,11 @@ internal static unsafe class CpuWinograd3x3
     /// <summary>Fewest and most tiles per chunk (the GEMMs' N).</summary>
     internal static int MinChunkTiles { get; set; } = 64;
     internal static int MaxChunkTiles { get; set; } = 512;
+
+    /// <summary>The weight gradient's budget and most tiles per chunk: larger chunks (the GEMMs' K) mean fewer passes
+    /// over the ĝ accumulators.</summary>
+    internal static long WeightGradientChunkFloatBudget { get; set; } = 1L << 24;
+    internal static int WeightGradientMaxChunkTiles { get; set; } = 1024;
 
     /// <summary>
     /// Whether this path beats the im2col GEMM convolution for a layer of this shape on this machine (batch 1, measured
@@ -62,6 +69,17 @@ internal static unsafe class CpuWinograd3x3
             new Job(n, u.InC, u.OutC, h, w, x, styles, y) { PackedU = pu, PackStride = u.Stride }.Run();
     }
 
+    /// <summary>
+    /// gw[o,i,ky,kx] += Σ_{b,p} gy[b,o,p]·s[b,i]·x[b,i,p + (ky−1, kx−1)]: the weight gradient of the forward conv above
+    /// (x [n, inC, h, w], its output gradient gy [n, outC, h, w], gw [outC, inC, 3, 3]); styles [n, inC] may be null.
+    /// </summary>
+    public static void WeightGradient(int n, int inC, int outC, int h, int w, float* x, float* styles, float* gy, float* gw)
+    {
+        if (n < 0 || h < 0 || w < 0) throw new ArgumentOutOfRangeException(nameof(n), "Sizes must be non-negative.");
+        if (n == 0 || h == 0 || w == 0) return;
+        new Job(n, inC, outC, h, w, x, styles, gy, WeightGradientChunkFloatBudget, WeightGradientMaxChunkTiles).RunWeightGradient(gw);
+    }
+
     private static int RoundUp(int a, int m) => (a + m - 1) / m * m;
 
     /// <summary>One call: geometry, chunk plan and the per-stage bodies (pointers shared by the workers).</summary>
@@ -73,7 +91,11 @@ internal static unsafe class CpuWinograd3x3
         public float* PackedU { get; init; }
         public long PackStride { get; init; }
 
+        /// <summary>y is the output (forward) or the output gradient (weight gradient).</summary>
         public Job(int n, int inC, int outC, int h, int w, float* x, float* styles, float* y)
+            : this(n, inC, outC, h, w, x, styles, y, ChunkFloatBudget, MaxChunkTiles) { }
+
+        public Job(int n, int inC, int outC, int h, int w, float* x, float* styles, float* y, long chunkFloatBudget, int maxChunkTiles)
         {
             (_n, _inC, _outC, _h, _w) = (n, inC, outC, h, w);
             _x = x;
@@ -82,7 +104,7 @@ internal static unsafe class CpuWinograd3x3
             _tilesX = (w + Tile - 1) / Tile;
             _tilesY = (h + Tile - 1) / Tile;
             long perTile = Xi * (long)(inC + outC);
-            int target = (int)Math.Clamp(ChunkFloatBudget / perTile, MinChunkTiles, MaxChunkTiles);
+            int target = (int)Math.Clamp(chunkFloatBudget / perTile, Math.Min(MinChunkTiles, maxChunkTiles), maxChunkTiles);
             _rowsPerChunk = Math.Clamp((target + _tilesX / 2) / _tilesX, 1, _tilesY);
             _chunks = (_tilesY + _rowsPerChunk - 1) / _rowsPerChunk;
             int maxTiles = _rowsPerChunk * _tilesX;
@@ -149,6 +171,82 @@ internal static unsafe class CpuWinograd3x3
                 SimdGemmDriver.Run(in p, parallel ? _threads : 1);
             }
             Split(_outC, blocks, (o0, o1) => OutputTransform(b, ty0, rows, o0, o1, m));
+        }
+
+        /// <summary>The weight gradient into gw (added): chunks one at a time (they accumulate into one ĝ), transforms split
+        /// over channels, GEMMs parallel; then ĝ to taps, parallel over output channels.</summary>
+        public void RunWeightGradient(float* gw)
+        {
+            long hatStride = (long)_outC * _inC;
+            var hat = CpuArrayRecycler.Rent(checked((int)(Xi * hatStride + T.Lanes)));   // + one vector of lanes read past the end
+            try
+            {
+                fixed (float* ph = hat)
+                {
+                    nint hp = (nint)ph, gwp = (nint)gw;
+                    WithBuffers(VFloats + MFloats, (v, m) =>
+                    {
+                        for (int item = 0; item < Items; item++) WeightGradientItem(item, v, m, (float*)hp, hatStride, first: item == 0);
+                    });
+                    For(_outC, 8, (o0, o1) =>
+                    {
+                        for (int o = o0; o < o1; o++)
+                            for (int i0 = 0; i0 < _inC; i0 += T.Lanes)
+                                T.WeightAdjoint((float*)hp + (long)o * _inC + i0, hatStride, Math.Min(T.Lanes, _inC - i0),
+                                    (float*)gwp + ((long)o * _inC + i0) * 9, 9);
+                    });
+                }
+            }
+            finally { CpuArrayRecycler.Return(hat); }
+        }
+
+        /// <summary>ĝ_ξ[o, i] (+)= Σ_t gM_ξ[o, t]·V_ξ[i, t] over the tiles of one chunk (the first chunk overwrites).</summary>
+        private void WeightGradientItem(int item, nint vPtr, nint mPtr, float* hat, long hatStride, bool first)
+        {
+            float* v = (float*)vPtr, m = (float*)mPtr;
+            int b = item / _chunks, ty0 = item % _chunks * _rowsPerChunk;
+            int rows = Math.Min(_rowsPerChunk, _tilesY - ty0), tiles = rows * _tilesX;
+            Split(_inC, _threads, (i0, i1) => InputTransform(b, ty0, rows, i0, i1, v));
+            Split(_outC, _threads, (o0, o1) => OutputGradientTransform(b, ty0, rows, o0, o1, m));
+            for (int xi = 0; xi < Xi; xi++)
+            {
+                var p = new GemmProblem
+                {
+                    TransB = true, M = _outC, N = _inC, K = tiles, Alpha = 1f, Beta = first ? 0f : 1f, Batch = 1,
+                    A = m + xi * (long)_outC * _ldM, Lda = _ldM,
+                    B = v + xi * (long)_inC * _ldV, Ldb = _ldV,
+                    C = hat + xi * hatStride, Ldc = _inC,
+                };
+                SimdGemm.Run(in p, parallel: _threads > 1);
+            }
+        }
+
+        /// <summary>gM_ξ[o, t] = (A·gy·Aᵀ)_ξ of the 4×4 output-gradient tiles, for channels [o0, o1) of image b, tile rows
+        /// [ty0, ty0 + rows) (pixels past the image count as 0).</summary>
+        private void OutputGradientTransform(int b, int ty0, int rows, int o0, int o1, float* m)
+        {
+            int tiles = rows * _tilesX;
+            var scratch = ArrayPool<float>.Shared.Rent(checked((int)(24 * _ldG + _rowFloats)));
+            fixed (float* g = scratch)
+            {
+                float* row = g + 24 * _ldG;
+                new Span<float>(row, (int)_rowFloats).Clear();
+                for (int o = o0; o < o1; o++)
+                {
+                    float* gyc = _y + ((long)b * _outC + o) * _h * _w;
+                    for (int r = 0; r < rows; r++)
+                        for (int k = 0; k < Tile; k++)
+                        {
+                            int yy = Tile * (ty0 + r) + k;
+                            if (yy < _h) new ReadOnlySpan<float>(gyc + (long)yy * _w, _w).CopyTo(new Span<float>(row, _w));
+                            else new Span<float>(row, _w).Clear();
+                            T.OutputAdjointRow(row, _tilesX, g + k * 6 * _ldG + (long)r * _tilesX, _ldG);
+                        }
+                    for (int xx = 0; xx < 6; xx++)
+                        T.OutputAdjointColumn(g + xx * _ldG, 6 * _ldG, tiles, m + ((long)xx * _outC + o) * _ldM, 6L * _outC * _ldM);
+                }
+            }
+            ArrayPool<float>.Shared.Return(scratch);
         }
 
         /// <summary>V_ξ[i, t] for channels [i0, i1) of image b, tile rows [ty0, ty0 + rows).</summary>

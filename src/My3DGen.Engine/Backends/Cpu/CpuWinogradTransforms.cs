@@ -1,7 +1,9 @@
 // The F(4×4, 3×3) Winograd transforms (interpolation points 0, ±1, ±2, ∞) on 16 lanes: the weight transform G·g·Gᵀ
 // (lanes = input channels, optionally reading the weight transposed and flipped), the input transform Bᵀ·d·B split into a
 // row pass along x (stride-4 deinterleave of a zero-padded image row) and a column pass along y (contiguous over tiles),
-// and the output transform Aᵀ·m·A with the 4-way interleave back into image rows. CpuWinograd3x3 drives them.
+// and the output transform Aᵀ·m·A with the 4-way interleave back into image rows; for the weight gradient their adjoints:
+// A·gy·Aᵀ of 4×4 output-gradient tiles (row pass with a stride-4 deinterleave, column pass) and Gᵀ·ĝ·G back to 3×3 taps.
+// CpuWinograd3x3 drives them.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -32,6 +34,30 @@ internal static unsafe class CpuWinogradTransforms
             WeightT1(g[kx], g[3 + kx], g[6 + kx], m + kx, 3);
         for (int a = 0; a < 6; a++)
             WeightT1(m[a * 3], m[a * 3 + 1], m[a * 3 + 2], (V*)(u + a * 6 * Lanes), 1);
+    }
+
+    /// <summary>
+    /// Adjoint of <see cref="Weight"/> for lanes l &lt; count: w[l·laneStride + t] += (Gᵀ·ĝ·G)[t] for the 3×3 taps t, where
+    /// ĝ[ξ] lane l = gHat[ξ·ldXi + l] (ξ = 6·row + column, 36 values).
+    /// </summary>
+    public static void WeightAdjoint(float* gHat, long ldXi, int count, float* w, long laneStride)
+    {
+        var m = stackalloc V[18];  // ĝ·G: 6 rows × 3 columns
+        for (int a = 0; a < 6; a++)
+        {
+            float* row = gHat + a * 6 * ldXi;
+            WeightT1Adjoint(Vector512.Load(row), Vector512.Load(row + ldXi), Vector512.Load(row + 2 * ldXi), Vector512.Load(row + 3 * ldXi),
+                Vector512.Load(row + 4 * ldXi), Vector512.Load(row + 5 * ldXi), m + a * 3, 1);
+        }
+        var taps = stackalloc V[9];
+        for (int kx = 0; kx < 3; kx++)
+            WeightT1Adjoint(m[kx], m[3 + kx], m[6 + kx], m[9 + kx], m[12 + kx], m[15 + kx], taps + kx, 3);
+        var tmp = stackalloc float[Lanes];
+        for (int t = 0; t < 9; t++)
+        {
+            taps[t].Store(tmp);
+            for (int l = 0; l < count; l++) w[l * laneStride + t] += tmp[l];
+        }
     }
 
     /// <summary>
@@ -96,6 +122,40 @@ internal static unsafe class CpuWinogradTransforms
         }
     }
 
+    /// <summary>
+    /// Row pass of the output transform's adjoint for one row of output gradients. p is the row, zero past its end up to
+    /// 4·RoundUp(tilesX, 16) floats. Writes, for every tile tx and ξx, Σ_c A[ξx,c]·p[4tx + c] to dst[ξx·ldXi + tx]. Up to
+    /// 15 floats past tilesX are written too (spill room).
+    /// </summary>
+    public static void OutputAdjointRow(float* p, int tilesX, float* dst, long ldXi)
+    {
+        var c = stackalloc V[4];
+        for (int tx = 0; tx < tilesX; tx += Lanes)
+        {
+            float* q = p + 4L * tx;
+            if (UseAvx512) Deinterleave4(q, c);
+            else
+                for (int k = 0; k < 4; k++) c[k] = LoadStrided(q + k, 4, Lanes);
+            OutputT1Adjoint(c[0], c[1], c[2], c[3], out var r0, out var r1, out var r2, out var r3, out var r4, out var r5);
+            Store6(dst + tx, ldXi, r0, r1, r2, r3, r4, r5);
+        }
+    }
+
+    /// <summary>
+    /// Column pass of the output transform's adjoint: for lanes t in [0, count) step 16,
+    /// dst[ξy·ldDst + t] = Σ_r A[ξy,r]·src[r·ldSrc + t] over the 4 rows r of a tile.
+    /// </summary>
+    public static void OutputAdjointColumn(float* src, long ldSrc, int count, float* dst, long ldDst)
+    {
+        for (int t = 0; t < count; t += Lanes)
+        {
+            float* s = src + t;
+            OutputT1Adjoint(Vector512.Load(s), Vector512.Load(s + ldSrc), Vector512.Load(s + 2 * ldSrc), Vector512.Load(s + 3 * ldSrc),
+                out var r0, out var r1, out var r2, out var r3, out var r4, out var r5);
+            Store6(dst + t, ldDst, r0, r1, r2, r3, r4, r5);
+        }
+    }
+
     // ---- 1-D transforms ----
 
     /// <summary>G·(g0, g1, g2) → r[0], r[step], …, r[5·step].</summary>
@@ -111,6 +171,18 @@ internal static unsafe class CpuWinogradTransforms
         r[3 * step] = e24 + twelfth * g1;
         r[4 * step] = e24 - twelfth * g1;
         r[5 * step] = g2;
+    }
+
+    /// <summary>Gᵀ·(r0..r5) → g[0], g[step], g[2·step] (the adjoint of <see cref="WeightT1"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WeightT1Adjoint(V r0, V r1, V r2, V r3, V r4, V r5, V* g, int step)
+    {
+        V sixth = Vector512.Create(1f / 6), twelfth = Vector512.Create(1f / 12), h24 = Vector512.Create(1f / 24);
+        var s12 = r1 + r2;
+        var s34 = r3 + r4;
+        g[0] = Vector512.Create(0.25f) * r0 - sixth * s12 + h24 * s34;
+        g[step] = sixth * (r2 - r1) + twelfth * (r3 - r4);
+        g[2 * step] = sixth * (s34 - s12) + r5;
     }
 
     /// <summary>Bᵀ·(d0..d5).</summary>
@@ -140,6 +212,20 @@ internal static unsafe class CpuWinogradTransforms
         o1 = d12 + Vector512.Create(2f) * d34;
         o2 = s12 + Vector512.Create(4f) * s34;
         o3 = d12 + Vector512.Create(8f) * d34 + m5;
+    }
+
+    /// <summary>A·(v0..v3) (the adjoint of <see cref="OutputT1"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OutputT1Adjoint(V v0, V v1, V v2, V v3, out V m0, out V m1, out V m2, out V m3, out V m4, out V m5)
+    {
+        var even = v0 + Vector512.Create(4f) * v2;
+        var odd = Vector512.Create(2f) * v1 + Vector512.Create(8f) * v3;
+        m0 = v0;
+        m1 = v0 + v1 + v2 + v3;
+        m2 = v0 - v1 + v2 - v3;
+        m3 = even + odd;
+        m4 = even - odd;
+        m5 = v3;
     }
 
     // ---- lane shuffles ----

@@ -37,6 +37,7 @@ public sealed partial class IlgpuBackend
     /// <inheritdoc/>
     public void Conv2dBackwardInput(in ConvGeometry g, Storage gy, Storage w, Storage gx, bool accumulate)
     {
+        gx.MarkWritten();
         var p = Checked(g);
         var gys = Own(gy, nameof(gy)); var ws = Own(w, nameof(w)); var gxs = Own(gx, nameof(gx));
         CheckConv(p, gxs, ws, gys, "gy");
@@ -60,6 +61,7 @@ public sealed partial class IlgpuBackend
     /// <inheritdoc/>
     public void Conv2dBackwardWeight(in ConvGeometry g, Storage gy, Storage x, Storage gw, bool accumulate)
     {
+        gw.MarkWritten();
         var p = Checked(g);
         var gys = Own(gy, nameof(gy)); var xs = Own(x, nameof(x)); var gws = Own(gw, nameof(gw));
         CheckConv(p, xs, gws, gys, "gy");

@@ -12,7 +12,7 @@ public sealed partial class IlgpuBackend
     public void Unary(UnaryOp op, Storage x, int xOffset, Storage y, int yOffset, int n, float a, float b)
     {
         CheckDefined(op);
-        var xs = Own(x, nameof(x)); var ys = Own(y, nameof(y));
+        var xs = Own(x, nameof(x)); var ys = Own(y, nameof(y)); y.MarkWritten();
         Need(xs, xOffset, n, nameof(x)); Need(ys, yOffset, n, nameof(y));
         if (n == 0) return;
         UnaryOperators.Dispatch<UnaryLaunch, int>(op,
@@ -33,6 +33,7 @@ public sealed partial class IlgpuBackend
     /// <inheritdoc/>
     public void Binary(BinaryOp op, Storage a, KernelView aView, Storage b, KernelView bView, Storage y, int n)
     {
+        y.MarkWritten();
         CheckDefined(op);
         var sa = Own(a, nameof(a)); var sb = Own(b, nameof(b)); var sy = Own(y, nameof(y));
         NeedView(sa, aView, n, nameof(a)); NeedView(sb, bView, n, nameof(b)); Need(sy, 0, n, nameof(y));

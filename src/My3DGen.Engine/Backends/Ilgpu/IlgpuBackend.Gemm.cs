@@ -11,6 +11,7 @@ public sealed partial class IlgpuBackend
     /// <inheritdoc/>
     public void Gemm(in GemmParams p, Storage a, Storage b, Storage c)
     {
+        c.MarkWritten();
         var sa = Own(a, "A"); var sb = Own(b, "B"); var sc = Own(c, "C");
         CheckGemm(p, sa, sb, sc);
         RunGemm(sa.View, sb.View, sc.View, p);

@@ -77,6 +77,7 @@ public sealed partial class IlgpuBackend
     /// <inheritdoc/>
     public void IndexAdd(Storage gy, int outer, int axisLength, int inner, Storage indices, int count, Storage gx)
     {
+        gx.MarkWritten();
         var gys = Own(gy, nameof(gy)); var ids = Own(indices, nameof(indices)); var gxs = Own(gx, nameof(gx));
         Need(gys, 0, (long)outer * count * inner, nameof(gy)); Need(ids, 0, count, nameof(indices));
         Need(gxs, 0, (long)outer * axisLength * inner, nameof(gx));

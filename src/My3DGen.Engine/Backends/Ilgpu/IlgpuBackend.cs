@@ -141,6 +141,7 @@ public sealed partial class IlgpuBackend : IBackend
     /// work already queued (see <see cref="UploadStaging"/>); the span may be reused as soon as this returns.</remarks>
     public void Upload(ReadOnlySpan<float> src, Storage dst, long dstOffset)
     {
+        dst.MarkWritten();
         var d = Own(dst);
         CheckRange(d, dstOffset, src.Length, nameof(dst));
         if (src.IsEmpty) return;
@@ -173,6 +174,7 @@ public sealed partial class IlgpuBackend : IBackend
     /// <inheritdoc/>
     public void Fill(Storage dst, long offset, long count, float value)
     {
+        dst.MarkWritten();
         var d = Own(dst);
         CheckRange(d, offset, count, nameof(dst));
         if (count == 0) return;
@@ -182,6 +184,7 @@ public sealed partial class IlgpuBackend : IBackend
     /// <inheritdoc/>
     public void Copy(Storage src, KernelView srcView, Storage dst, KernelView dstView)
     {
+        dst.MarkWritten();
         var s = Own(src); var d = Own(dst);
         int n = srcView.Count;
         if (dstView.Count != n) throw new ArgumentException($"copy shapes differ: {n} vs {dstView.Count} elements");
