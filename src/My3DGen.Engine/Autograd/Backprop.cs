@@ -35,6 +35,10 @@ internal static class Backprop
                 ?? throw new AutogradException(node.Op.ToString(), "op is not differentiable");
             var inputGrads = rule(node, g);
             var inputs = node.Inputs;
+            // One tensor returned for several inputs is shared: no leaf may take it over.
+            for (int i = 1; i < inputGrads.Length; i++)
+                for (int j = 0; j < i; j++)
+                    if (inputGrads[i] != null && ReferenceEquals(inputGrads[i], inputGrads[j])) referenced.Add(inputGrads[i]!);
             for (int i = 0; i < inputs.Length; i++)
             {
                 var gi = inputGrads[i];

@@ -1,6 +1,6 @@
 // Correctness of SimdGemm against the double-accumulating naive reference: odd sizes and tails, all transpose
 // combinations, alpha/beta rules (beta == 0 ignores NaN in C), padded leading dimensions, batched strides, every
-// micro-kernel the CPU supports and the single-threaded path. Tolerance: 1e-4·sqrt(K)·max(1,|alpha|) for unit-range data.
+// micro-kernel the CPU supports, the single-threaded path and B panels packed once and shared by the row tasks. Tolerance: 1e-4·sqrt(K)·max(1,|alpha|) for unit-range data.
 using My3DGen.Kernels;
 using My3DGen.Engine.Backends.Cpu;
 
@@ -118,6 +118,38 @@ public class SimdGemmTests
             CheckAgainstReference(150, 200, 64, false, true, alpha: 1f, beta: 0.5f, pad: 0);
         }
         finally { SimdGemm.MaxThreads = saved; }
+    }
+
+    [Test]
+    public void SharedBPanelsMatchReference()
+    {
+        // Few columns, many rows and a deep K (the small conv layers' shape): the row tasks share one packing of B, over
+        // several K slices, with and without transposes, batched with a B per batch entry; and with sharing turned off.
+        int saved = SimdGemm.MaxThreads;
+        long cap = SimdGemmDriver.SharedBMaxFloats;
+        try
+        {
+            SimdGemm.MaxThreads = Math.Max(2, saved);
+            CheckAgainstReference(520, 64, 700, false, false, alpha: 1f, beta: 0f, pad: 0);
+            CheckAgainstReference(300, 45, 600, true, true, alpha: 0.5f, beta: 1f, pad: 3);
+            const int M = 400, N = 40, K = 530, batch = 3;
+            var rng = new Random(9);
+            var a = CpuTestData.Uniform(rng, M * K);
+            var b = CpuTestData.Uniform(rng, K * N * batch);
+            var c = new float[M * N * batch];
+            var expected = new float[c.Length];
+            SimdGemm.GemmBatched(false, false, M, N, K, 1f, a, K, 0, b, N, (long)K * N, 0f, c, N, (long)M * N, batch);
+            for (int i = 0; i < batch; i++)
+                Reference(false, false, M, N, K, 1f, a, K, b.AsSpan(i * K * N), N, 0f, expected.AsSpan(i * M * N), N);
+            Assert.That(CpuTestData.MaxAbsDiff(c, expected), Is.LessThanOrEqualTo(1e-4 * Math.Sqrt(K)));
+            SimdGemmDriver.SharedBMaxFloats = 0;
+            CheckAgainstReference(520, 64, 700, false, false, alpha: 1f, beta: 0f, pad: 0);
+        }
+        finally
+        {
+            SimdGemm.MaxThreads = saved;
+            SimdGemmDriver.SharedBMaxFloats = cap;
+        }
     }
 
     [Test]

@@ -1,5 +1,6 @@
 // Autograd semantics: frozen weights get no gradient work but pass gradients through, shared uses
-// accumulate, NoGrad records nothing, scopes release intermediates.
+// accumulate, leaves own their gradients (taken over or copied, never shared), NoGrad records nothing, scopes release
+// intermediates.
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Backends.Cpu;
 using My3DGen.Engine.Ops;
@@ -33,6 +34,30 @@ public class AutogradTests
         y.Sum().Backward();
         double expect = 2 * 3 + Math.Exp(3) * 4;
         Assert.That(x.Grad!.Item(), Is.EqualTo(expect).Within(1e-4 * expect));
+    }
+
+    [Test]
+    public void LeavesOwnTheirGradients()
+    {
+        using var scope = TensorScope.Begin();
+        var a = Tensor.FromArray(Cpu, [1f, 2f, 3f], 3); a.RequiresGrad = true;
+        var b = Tensor.FromArray(Cpu, [4f, 5f, 6f], 3); b.RequiresGrad = true;
+        var seed = Tensor.FromArray(Cpu, [1f, 1f, 1f], 3);
+        // Add hands the same output gradient (the caller's seed) to both leaves: each must get its own copy.
+        (a + b).Backward(seed);
+        Assert.That(a.Grad!.Storage, Is.Not.SameAs(b.Grad!.Storage));
+        Assert.That(a.Grad.Storage, Is.Not.SameAs(seed.Storage));
+        a.Grad.Dispose(); a.Grad = null;
+        Assert.That(b.Grad.ToArray(), Is.EqualTo(new[] { 1f, 1f, 1f }));
+        Assert.That(seed.ToArray(), Is.EqualTo(new[] { 1f, 1f, 1f }));
+        b.Grad.Dispose(); b.Grad = null;
+        // Mul makes a fresh gradient per leaf (taken over); a second backward adds to it.
+        (a * b).Backward(seed);
+        (a * b).Backward(seed);
+        Assert.That(a.Grad!.ToArray(), Is.EqualTo(new[] { 8f, 10f, 12f }));
+        Assert.That(b.Grad!.ToArray(), Is.EqualTo(new[] { 2f, 4f, 6f }));
+        scope.Dispose();
+        Assert.That(a.Grad.ToArray(), Is.EqualTo(new[] { 8f, 10f, 12f }), "a gradient outlives the backward's and the caller's scope");
     }
 
     [Test]

@@ -3,6 +3,8 @@
 // NR-wide B micro-panels (L1-resident) against MR-row A panels (L2-resident) with the active micro-kernel. An optional
 // epilogue finishes each C strip right after its last K slice, while it is still in cache; optional side rows (a second,
 // small A) are multiplied by the same packed B blocks, so e.g. a LoRA down-projection shares the conv's im2col panels.
+// When several row tasks would pack the same B columns (few columns, many rows: the small layers' im2col panels), B is
+// packed once, in parallel, before the tasks run.
 namespace My3DGen.Engine.Backends.Cpu;
 
 internal static unsafe class SimdGemmDriver
@@ -10,13 +12,24 @@ internal static unsafe class SimdGemmDriver
     /// <summary>Smallest task edges the planner will split down to when looking for parallelism.</summary>
     private const int MinTaskRows = 64, MinTaskCols = 128;
 
+    /// <summary>Most floats of B packed ahead and shared by the row tasks (beyond it each task packs its own).</summary>
+    internal static long SharedBMaxFloats { get; set; } = 1L << 22;
+
     public static void Run(in GemmProblem p, int threads)
     {
         var job = new Job(p, SimdGemmMicroKernel.Active, threads);
         if (threads <= 1 || job.Tasks == 1)
             for (int t = 0; t < job.Tasks; t++) job.RunTask(t);
         else
-            Parallel.For(0, job.Tasks, new ParallelOptions { MaxDegreeOfParallelism = threads }, job.RunTask);
+        {
+            var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
+            if (job.SharedBFloats > 0)
+            {
+                job.SharedB = SimdGemmBuffers.GetShared(job.SharedBFloats);
+                Parallel.For(0, job.SharedBUnits, options, job.PackSharedB);
+            }
+            Parallel.For(0, job.Tasks, options, job.RunTask);
+        }
     }
 
     /// <summary>The task decomposition of one call; RunTask is safe to call concurrently for distinct tasks.</summary>
@@ -24,8 +37,14 @@ internal static unsafe class SimdGemmDriver
     {
         private readonly GemmProblem _p;
         private readonly SimdGemmMicroKernel _k;
-        private readonly int _mc, _nc, _mTiles, _nTiles, _kcBlock;
+        private readonly int _mc, _nc, _mTiles, _nTiles, _kcBlock, _ncPad, _slices;
         public readonly int Tasks;
+        /// <summary>Floats of the shared B panels (0: each task packs its own) and the packing units (batch × column
+        /// tile × K slice) that fill them.</summary>
+        public readonly long SharedBFloats;
+        public readonly int SharedBUnits;
+        /// <summary>Where the shared B panels live: column tile (b, nt) at ((b·nTiles + nt)·K + pc)·ncPad for K slice pc.</summary>
+        public float* SharedB;
 
         public Job(in GemmProblem p, SimdGemmMicroKernel k, int threads)
         {
@@ -48,6 +67,25 @@ internal static unsafe class SimdGemmDriver
             _nTiles = CeilDiv(p.N, _nc);
             _kcBlock = KBlock(k, p.K);
             Tasks = p.Batch * _mTiles * _nTiles;
+            _ncPad = RoundUp(_nc, k.NR);
+            _slices = CeilDiv(p.K, _kcBlock);
+            long shared = (long)p.Batch * _nTiles * p.K * _ncPad;
+            if (threads > 1 && _mTiles > 1 && Tasks > 1 && shared <= SharedBMaxFloats)
+            {
+                SharedBFloats = shared;
+                SharedBUnits = p.Batch * _nTiles * _slices;
+            }
+        }
+
+        /// <summary>Packs one (batch, column tile, K slice) unit of the shared B panels.</summary>
+        public void PackSharedB(int unit)
+        {
+            ref readonly var p = ref _p;
+            int s = unit % _slices, bn = unit / _slices, b = bn / _nTiles, n0 = bn % _nTiles * _nc;
+            int pc = s * _kcBlock, kc = Math.Min(_kcBlock, p.K - pc), nLen = Math.Min(_nc, p.N - n0);
+            float* dst = SharedB + ((long)bn * p.K + pc) * _ncPad;
+            if (p.BPacker != null) p.BPacker.Pack(b, pc, kc, n0, nLen, _k.NR, dst);
+            else SimdGemmPack.PackB(p.B + b * p.StrideB, p.Ldb, p.TransB, pc, kc, n0, nLen, _k.NR, dst);
         }
 
         public void RunTask(int task)
@@ -73,7 +111,8 @@ internal static unsafe class SimdGemmDriver
             for (int pc = 0; pc < p.K; pc += _kcBlock)
             {
                 int kc = Math.Min(_kcBlock, p.K - pc);
-                if (p.BPacker != null) p.BPacker.Pack(b, pc, kc, n0, nLen, NR, bp);
+                if (SharedB != null) bp = SharedB + (((long)b * _nTiles + n0 / _nc) * p.K + pc) * _ncPad;
+                else if (p.BPacker != null) p.BPacker.Pack(b, pc, kc, n0, nLen, NR, bp);
                 else SimdGemmPack.PackB(B, p.Ldb, p.TransB, pc, kc, n0, nLen, NR, bp);
                 float* aBlock = ap;
                 if (p.PackedA != null) aBlock = p.PackedA + (long)pc * RoundUp(p.M, MR) + (long)m0 * kc;
