@@ -65,6 +65,8 @@ public static class OpCases
         yield return B(OpKind.Sub, BinaryOp.Sub, [4, 1, 6], [1, 5, 6], label: "-broadcast");
         yield return B(OpKind.Mul, BinaryOp.Mul, [2, 3, 33], [2, 3, 33]);
         yield return B(OpKind.Mul, BinaryOp.Mul, [2, 3, 4, 5], [3, 1, 1], label: "-channel");
+        yield return B(OpKind.Mul, BinaryOp.Mul, [4, 6, 9], [4, 6, 1], label: "-per-row");
+        yield return B(OpKind.Div, BinaryOp.Div, [5, 3], [5, 1], positive: true, label: "-per-row");
         yield return B(OpKind.Div, BinaryOp.Div, [3, 7], [7], positive: true, label: "-row");
         yield return B(OpKind.Pow, BinaryOp.Pow, [3, 7], [3, 7], positive: true);
         yield return B(OpKind.Maximum, BinaryOp.Maximum, [3, 7], [1, 7], label: "-broadcast");

@@ -125,6 +125,20 @@ public sealed partial class CpuBackend : IBackend
         }
         int inner = av.S5;
         int rows = n / Math.Max(1, inner);
+        if (av.IsContiguous && bv.T5 == 0 && (bv with { S5 = 1 }).IsContiguous && op is BinaryOp.Add or BinaryOp.Sub or BinaryOp.Mul or BinaryOp.Div)
+        {
+            // Dense rows against one value of b per row, b's values dense ([rows, inner] ∘ [rows, 1]): no index math per row,
+            // which dominates short rows (e.g. a weight's 9 taps scaled per (o, i)).
+            CpuParallel.For(rows, Math.Max(1, Grain / Math.Max(1, inner)), (r0, r1) =>
+            {
+                for (long r = r0; r < r1; r++)
+                {
+                    int lin = (int)r * inner;
+                    BinarySimdScalar(op, xa.AsSpan(av.Offset + lin, inner), xb[bv.Offset + (int)r], scalarOnLeft: false, ys.AsSpan(lin, inner));
+                }
+            });
+            return;
+        }
         CpuParallel.For(rows, Math.Max(1, Grain / Math.Max(1, inner)), (r0, r1) =>
         {
             for (long r = r0; r < r1; r++)
