@@ -44,7 +44,7 @@ internal static unsafe partial class CpuModConv
         // GEMM's side rows.
         long aSize = g.Rank > 0 ? SimdGemm.PackedASize(g.Rank, ik) : 0;
         using var packedW = GemmRows(ptr.WeightKey, ptr.Weight, g.O, ik);
-        var packed = ArrayPool<float>.Shared.Rent(checked((int)Math.Max(1, aSize * g.Adapters)));
+        float[]? packed = g.Rank > 0 ? ArrayPool<float>.Shared.Rent(checked((int)(aSize * g.Adapters))) : null;
         fixed (float* pp = packedW.Value, pa = packed)
         {
             LoraHiddenRows? side = null;
@@ -72,7 +72,7 @@ internal static unsafe partial class CpuModConv
             };
             SimdGemm.Run(in prob, parallel: true);
         }
-        ArrayPool<float>.Shared.Return(packed);
+        if (packed != null) ArrayPool<float>.Shared.Return(packed);
     }
 
     /// <summary>Only the LoRA hidden u[n] = A[idx[n]] ⊛ (s·x)[n]: its own small GEMM per sample.</summary>

@@ -38,8 +38,7 @@ internal static unsafe partial class CpuModConv
     private static Derived<CpuWinogradWeights> Winograd(Storage? key, float* w, int inC, int outC, bool adjoint)
     {
         nint pw = (nint)w;
-        long bytes = 4L * 36 * SimdGemmDriver.PackedASize(SimdGemmMicroKernel.Active, outC, inC);
-        return DerivedCache.Get(key, new PackedWeightForm("winograd", outC, inC, 36, adjoint), bytes,
+        return DerivedCache.Get(key, new PackedWeightForm("winograd", outC, inC, 36, adjoint), 4 * CpuWinogradWeights.PackedFloats(inC, outC),
             () => CpuWinogradWeights.Create(inC, outC, (float*)pw, adjoint), u => u.Dispose());
     }
 }

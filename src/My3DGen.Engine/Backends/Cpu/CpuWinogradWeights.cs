@@ -23,8 +23,11 @@ internal sealed unsafe class CpuWinogradWeights : IDisposable
         OutC = outC;
         Kernel = SimdGemmMicroKernel.Active;
         Stride = SimdGemmDriver.PackedASize(Kernel, outC, inC);
-        _packed = CpuArrayRecycler.Rent(checked((int)(36 * Stride)));
+        _packed = CpuArrayRecycler.Rent(checked((int)PackedFloats(inC, outC)));
     }
+
+    /// <summary>Floats the 36 packed matrices of a conv with these channel counts take (for the active GEMM kernel).</summary>
+    internal static long PackedFloats(int inC, int outC) => 36 * SimdGemmDriver.PackedASize(SimdGemmMicroKernel.Active, outC, inC);
 
     /// <summary>The packed matrices (pin with fixed while in use).</summary>
     internal float[] Packed => _packed ?? throw new ObjectDisposedException(nameof(CpuWinogradWeights));
