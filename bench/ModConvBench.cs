@@ -4,7 +4,7 @@
 // beside the composed route (per-sample weights, grouped conv / transposed conv + FIR) and, given the JSON of
 // tools/modconv/torch_modconv_bench.py run on the same machine, the ratio to PyTorch. Options: --batches 1,4,
 // --runs <n>, --filter <text>, --torch <json>, --device <name>, --cpu-time (process CPU time instead of wall time: the fairer
-// clock on a machine shared with other jobs; pass the same flag to the PyTorch script).
+// clock on a machine shared with other jobs; pass the same flag to the PyTorch script), --kernels-only (skip the composed route).
 using System.Text.Json;
 using My3DGen.Engine.Autograd;
 using My3DGen.Engine.Backends;
@@ -50,6 +50,11 @@ public static class ModConvBench
         }
         Console.WriteLine($"modulated-conv bench on {backend.Name}; best of {runs} ({(cpuTime ? "process CPU time" : "wall time")}); fwd+bwd = gradients of x, weight, styles" +
             (torch.Count > 0 ? "; ratio = engine / PyTorch (same machine, tools/modconv/torch_modconv_bench.py)" : ""));
+        if (args.Contains("--rules"))
+        {
+            Rules(backend, batches, runs, filter);
+            return;
+        }
         if (args.Contains("--parts"))
         {
             Parts(backend, batches, runs, filter, Time);
@@ -68,7 +73,7 @@ public static class ModConvBench
                 var bias = Tensor.Randn(backend, rng, [s.Out]);
                 var gy = Tensor.Randn(backend, rng, [batch, s.Out, s.Res, s.Res]);
                 double gflop = 2.0 * batch * s.Out * s.In * 9 * h * h / 1e9;
-                var routes = new[] { ModConvRoute.Kernels, ModConvRoute.Composed };
+                var routes = args.Contains("--kernels-only") ? new[] { ModConvRoute.Kernels } : new[] { ModConvRoute.Kernels, ModConvRoute.Composed };
                 var fwd = routes.ToDictionary(p => p, _ => double.MaxValue);
                 var fb = routes.ToDictionary(p => p, _ => double.MaxValue);
                 for (int i = 0; i <= runs; i++)   // run 0 warms up
@@ -83,8 +88,8 @@ public static class ModConvBench
                 double f = fwd[ModConvRoute.Kernels], b = fb[ModConvRoute.Kernels];
                 string Torch(double v) => t.Fwd > 0 ? $"{v,8:F1}" : $"{"",8}";
                 string Ratio(double mine, double theirs) => theirs > 0 ? $"{mine / theirs,5:F2}" : $"{"",5}";
-                Console.WriteLine($"{s.Name,-12} {batch,2} {$"{s.In}→{s.Out} @{s.Res} up{s.Up}",-18} {gflop,7:F2} | {f,8:F1} {gflop / (f / 1e3),7:F1} {fwd[ModConvRoute.Composed],8:F1} {Torch(t.Fwd)} {Ratio(f, t.Fwd)} | " +
-                    $"{b,8:F1} {fb[ModConvRoute.Composed],8:F1} {Torch(t.FwdBwd)} {Ratio(b, t.FwdBwd)}");
+                Console.WriteLine($"{s.Name,-12} {batch,2} {$"{s.In}→{s.Out} @{s.Res} up{s.Up}",-18} {gflop,7:F2} | {f,8:F1} {gflop / (f / 1e3),7:F1} {fwd.GetValueOrDefault(ModConvRoute.Composed, double.NaN),8:F1} {Torch(t.Fwd)} {Ratio(f, t.Fwd)} | " +
+                    $"{b,8:F1} {fb.GetValueOrDefault(ModConvRoute.Composed, double.NaN),8:F1} {Torch(t.FwdBwd)} {Ratio(b, t.FwdBwd)}");
             }
     }
 
@@ -125,6 +130,54 @@ public static class ModConvBench
                     }
                 Console.WriteLine($"{s.Name,-12} {batch,2} {$"{s.In}→{s.Out} @{s.Res} up{s.Up}",-18} | {best[0],8:F1} {best[1],8:F1} {best[2],8:F1} {best[3],8:F1}");
                 foreach (var st2 in new[] { y, x, st, w, raw, gy, gr, gxs, gw, gd, gb, gs, epi.Demod!, epi.Bias! }) st2.Release();
+            }
+    }
+
+    /// <summary>--rules: the kernel route's fwd+bwd split into the forward (with gradients recorded), each backward rule
+    /// by op, and the rest (leaf accumulation, releases); best of runs per part, ms.</summary>
+    static void Rules(IBackend be, int[] batches, int runs, string filter)
+    {
+        foreach (int batch in batches)
+            foreach (var s in Shapes().Where(s => s.Name.Contains(filter)))
+            {
+                using var scope = TensorScope.Begin();
+                int h = s.Res / s.Up;
+                var rng = new Random(1);
+                var x = Tensor.Randn(be, rng, [batch, s.In, h, h]);
+                var w = Tensor.Randn(be, rng, [s.Out, s.In, 3, 3]);
+                var st = Tensor.Randn(be, rng, [batch, s.In]);
+                var bias = Tensor.Randn(be, rng, [s.Out]);
+                var gy = Tensor.Randn(be, rng, [batch, s.Out, s.Res, s.Res]);
+                var best = new Dictionary<string, double>();
+                void Keep(string k, double v) => best[k] = Math.Min(best.GetValueOrDefault(k, double.MaxValue), v * 1e3);
+                for (int i = 0; i <= runs; i++)
+                {
+                    var rules = new Dictionary<string, double>();
+                    Backprop.RuleTimer = (op, t) => rules[op.ToString()] = rules.GetValueOrDefault(op.ToString()) + t;
+                    try
+                    {
+                        using var inner = TensorScope.Begin();
+                        var xr = x.Detach(); xr.RequiresGrad = true;
+                        var wr = w.Detach(); wr.RequiresGrad = true;
+                        var sr = st.Detach(); sr.RequiresGrad = true;
+                        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                        var y = ModConvKernelRoute.Forward(xr, wr, null, sr, demodulate: true, s.Up, bias, 1.41421356f, 0.2f, null, null, null);
+                        be.Synchronize();
+                        double tf = System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                        long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
+                        y.Backward(gy);
+                        be.Synchronize();
+                        double tb = System.Diagnostics.Stopwatch.GetElapsedTime(t1).TotalSeconds;
+                        foreach (var leaf in new[] { xr, wr, sr }) { leaf.Grad?.Dispose(); leaf.Grad = null; }
+                        if (i == 0) continue;
+                        Keep("forward", tf);
+                        Keep("backward", tb);
+                        Keep("(outside rules)", tb - rules.Values.Sum());
+                        foreach (var (k, v) in rules) Keep(k, v);
+                    }
+                    finally { Backprop.RuleTimer = null; }
+                }
+                Console.WriteLine($"{s.Name} n={batch}: " + string.Join(", ", best.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value:F2}")) + " (ms, best of " + runs + ")");
             }
     }
 

@@ -8,6 +8,10 @@ namespace My3DGen.Engine.Autograd;
 
 internal static class Backprop
 {
+    /// <summary>Diagnostics (the bench's per-rule breakdown): when set, each gradient rule runs between two backend
+    /// synchronisations and its wall time in seconds is reported with its op.</summary>
+    internal static Action<OpKind, double>? RuleTimer { get; set; }
+
     public static void Run(Tensor root, Tensor? gradient, bool retainGraph)
     {
         root.CheckAlive("backward");
@@ -33,7 +37,11 @@ internal static class Backprop
             if (!grads.TryGetValue(node, out var g)) continue;
             var rule = OpTable.Get(node.Op).Backward
                 ?? throw new AutogradException(node.Op.ToString(), "op is not differentiable");
+            var timer = RuleTimer;
+            long start = 0;
+            if (timer != null) { g.Backend.Synchronize(); start = System.Diagnostics.Stopwatch.GetTimestamp(); }
             var inputGrads = rule(node, g);
+            if (timer != null) { g.Backend.Synchronize(); timer(node.Op, System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds); }
             var inputs = node.Inputs;
             // One tensor returned for several inputs is shared: no leaf may take it over.
             for (int i = 1; i < inputGrads.Length; i++)

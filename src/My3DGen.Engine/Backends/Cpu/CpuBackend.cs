@@ -131,6 +131,15 @@ public sealed partial class CpuBackend : IBackend
             // which dominates short rows (e.g. a weight's 9 taps scaled per (o, i)).
             CpuParallel.For(rows, Math.Max(1, Grain / Math.Max(1, inner)), (r0, r1) =>
             {
+                if (inner < ShortRow)
+                {
+                    CpuRowExpansion.ForBlocks(xb.AsSpan(bv.Offset + (int)r0, (int)(r1 - r0)), inner, (start, expanded) =>
+                    {
+                        int lin = ((int)r0 + start) * inner;
+                        BinarySimd(op, xa.AsSpan(av.Offset + lin, expanded.Length), expanded, ys.AsSpan(lin, expanded.Length));
+                    });
+                    return;
+                }
                 for (long r = r0; r < r1; r++)
                 {
                     int lin = (int)r * inner;
@@ -157,6 +166,9 @@ public sealed partial class CpuBackend : IBackend
             }
         });
     }
+
+    /// <summary>Rows shorter than this are processed as blocks of rows with b's per-row values expanded (CpuRowExpansion).</summary>
+    const int ShortRow = 16;
 
     static void BinarySimd(BinaryOp op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y)
     {
