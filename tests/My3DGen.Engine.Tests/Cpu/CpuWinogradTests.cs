@@ -1,6 +1,7 @@
 // Correctness of the Winograd F(4×4, 3×3) convolution against a double-precision direct 3×3 convolution: odd image sizes
 // (not multiples of the tile), 1..40 channels, batch 1–3, with and without per-sample styles, the adjoint (checked also
-// against ConvReference's input gradient), several chunks per image, one thread, the portable shuffle path, and one
+// against ConvReference's input gradient), several chunks per image, one thread, the portable shuffle path, the narrow
+// (≤ 16 tiles) GEMM against the general one, and one
 // realistic-depth layer (512 input channels, K = 4608); the weight gradient against a double-precision correlation (and
 // ConvReference's weight gradient), added to what gw held, over the same shapes, chunking and paths.
 // Tolerance: max |Δ| ≤ 1e-4 · max |reference|.
@@ -62,6 +63,33 @@ public class CpuWinogradTests
             CpuWinograd3x3.ChunkFloatBudget = budget;
             CpuWinograd3x3.MinChunkTiles = minTiles;
             SimdGemm.MaxThreads = threads;
+        }
+    }
+
+    [Test]
+    public void NarrowChunksMatchTheGeneralGemm()
+    {
+        // Images of ≤ 16 tiles (here 16² and 13×9) take CpuWinogradNarrowGemm: channel counts that end in a partial 16-row
+        // block (27: one padded second panel; 40: a lone 8-row panel), a depth of two K slices (300), batch 1 (threads over
+        // (ξ, block)) and batch 3 (one chunk per worker), one thread; each against the reference and the general GEMM path.
+        int threads = SimdGemm.MaxThreads;
+        try
+        {
+            foreach (var (n, inC, outC, h, w) in new[] { (1, 300, 27, 16, 16), (3, 20, 40, 16, 16), (1, 33, 16, 13, 9), (2, 512, 32, 16, 16) })
+                foreach (int t in new[] { threads, 1 })
+                {
+                    SimdGemm.MaxThreads = t;
+                    var narrow = Check(n, inC, outC, h, w, styled: true, adjoint: false, seed: inC + t);
+                    CpuWinograd3x3.ForceGeneralGemm = true;
+                    var general = Check(n, inC, outC, h, w, styled: true, adjoint: false, seed: inC + t);
+                    CpuWinograd3x3.ForceGeneralGemm = false;
+                    TestContext.Out.WriteLine($"n{n} {inC}->{outC} {h}x{w}, {t} threads: max|Δ| / max|ref| = {narrow:E2} (narrow), {general:E2} (general)");
+                }
+        }
+        finally
+        {
+            SimdGemm.MaxThreads = threads;
+            CpuWinograd3x3.ForceGeneralGemm = false;
         }
     }
 

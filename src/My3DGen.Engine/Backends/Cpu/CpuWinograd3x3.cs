@@ -2,7 +2,8 @@
 // weights are transformed (CpuWinogradWeights) into 36 packed matrices U_ξ[outC, inC], each image is cut into chunks of tile rows,
 // a chunk's input tiles are transformed (modulation folded in) into V_ξ[inC, tiles], 36 GEMMs give M_ξ = U_ξ·V_ξ and the
 // output transform writes 4×4 pixels per tile. Chunks run in parallel with serial GEMMs, or (few chunks) one at a time
-// with the transforms split over channels and the GEMMs parallel. The weight gradient runs the same chunks backwards:
+// with the transforms split over channels and the GEMMs parallel; a chunk of ≤ 16 tiles (16² images) uses
+// CpuWinogradNarrowGemm, one vector of tiles per row. The weight gradient runs the same chunks backwards:
 // V_ξ of the input, the output-gradient tiles through the output transform's adjoint (A·gy·Aᵀ), 36 GEMMs accumulating
 // ĝ_ξ[outC, inC] over every tile of the batch, then the weight transform's adjoint (Gᵀ·ĝ·G) adds the 3×3 taps.
 using System.Buffers;
@@ -17,6 +18,9 @@ internal static unsafe class CpuWinograd3x3
 
     /// <summary>Floats of V and M (the two transformed buffers) one chunk may use; sets the tiles per chunk.</summary>
     internal static long ChunkFloatBudget { get; set; } = 1L << 20;
+
+    /// <summary>Tests set this to run chunks of ≤ 16 tiles through the general GEMM driver instead of CpuWinogradNarrowGemm.</summary>
+    internal static bool ForceGeneralGemm { get; set; }
 
     /// <summary>Fewest and most tiles per chunk (the GEMMs' N).</summary>
     internal static int MinChunkTiles { get; set; } = 64;
@@ -66,7 +70,7 @@ internal static unsafe class CpuWinograd3x3
         if (u.Kernel != SimdGemmMicroKernel.Active) throw new InvalidOperationException("Winograd weights were packed for another GEMM kernel.");
         if (n == 0 || h == 0 || w == 0) return;
         fixed (float* pu = u.Packed)
-            new Job(n, u.InC, u.OutC, h, w, x, styles, y) { PackedU = pu, PackStride = u.Stride }.Run();
+            new Job(n, u.InC, u.OutC, h, w, x, styles, y) { PackedU = pu, PackStride = u.Stride, Weights = u }.Run();
     }
 
     /// <summary>
@@ -90,6 +94,7 @@ internal static unsafe class CpuWinograd3x3
         private readonly long _ldV, _ldM, _ldG, _rowFloats;
         public float* PackedU { get; init; }
         public long PackStride { get; init; }
+        public CpuWinogradWeights? Weights { get; init; }
 
         /// <summary>y is the output (forward) or the output gradient (weight gradient).</summary>
         public Job(int n, int inC, int outC, int h, int w, float* x, float* styles, float* y)
@@ -158,18 +163,21 @@ internal static unsafe class CpuWinograd3x3
             int rows = Math.Min(_rowsPerChunk, _tilesY - ty0), tiles = rows * _tilesX;
             int blocks = parallel ? _threads : 1;
             Split(_inC, blocks, (i0, i1) => InputTransform(b, ty0, rows, i0, i1, v));
-            for (int xi = 0; xi < Xi; xi++)
-            {
-                // The driver (not SimdGemm.Run, whose tiny-size loop would read an unpacked A) with the packed U_ξ.
-                var p = new GemmProblem
+            if (tiles <= CpuWinogradNarrowGemm.MaxTiles && Weights != null && CpuWinogradNarrowGemm.Supports(Weights) && !ForceGeneralGemm)
+                CpuWinogradNarrowGemm.Run(Weights, Xi, v, _inC * _ldV, _ldV, m, _outC * _ldM, _ldM, parallel ? _threads : 1);
+            else
+                for (int xi = 0; xi < Xi; xi++)
                 {
-                    M = _outC, N = tiles, K = _inC, Alpha = 1f, Beta = 0f, Batch = 1,
-                    Lda = _inC, PackedA = PackedU + xi * PackStride,
-                    B = v + xi * (long)_inC * _ldV, Ldb = _ldV,
-                    C = m + xi * (long)_outC * _ldM, Ldc = _ldM,
-                };
-                SimdGemmDriver.Run(in p, parallel ? _threads : 1);
-            }
+                    // The driver (not SimdGemm.Run, whose tiny-size loop would read an unpacked A) with the packed U_ξ.
+                    var p = new GemmProblem
+                    {
+                        M = _outC, N = tiles, K = _inC, Alpha = 1f, Beta = 0f, Batch = 1,
+                        Lda = _inC, PackedA = PackedU + xi * PackStride,
+                        B = v + xi * (long)_inC * _ldV, Ldb = _ldV,
+                        C = m + xi * (long)_outC * _ldM, Ldc = _ldM,
+                    };
+                    SimdGemmDriver.Run(in p, parallel ? _threads : 1);
+                }
             Split(_outC, blocks, (o0, o1) => OutputTransform(b, ty0, rows, o0, o1, m));
         }
 
