@@ -36,6 +36,9 @@ public class CpuModConvTests
         new("tiles k3 plain lora2", 3, 32, 40, 23, 29, 3, 1, 3, 2, [1, 0, 1]),
         new("tiles k1 plain lora2", 3, 40, 24, 17, 19, 1, 1, 1, 2, [0, 1, 1]),
         new("tiles k3 up lora2", 3, 32, 40, 11, 13, 3, 2, 3, 2, [1, 0, 1]),
+        // 8×8 images, K = 216 (PaddedIm2ColPacker's whole-row copies, panels of four image rows); the other images of
+        // ≤ 256 pixels above take it too, those of more pixels Im2ColPacker.
+        new("8x8 k3 plain lora2", 2, 24, 20, 8, 8, 3, 1, 2, 2, [1, 0]),
         // O = 136 over few pixels: the GEMM splits the rows into blocks, each with its own copy of the LoRA side rows.
         new("row blocks k3 plain lora2", 1, 8, 136, 11, 13, 3, 1, 3, 2, [1]),
         // 64 channels at 32²: the Winograd F(4×4,3×3) route of the forward and data gradient where CpuWinograd3x3.Pays

@@ -62,15 +62,17 @@ internal static unsafe partial class CpuModConv
                 }
                 side = new LoraHiddenRows { M = g.Rank, PackedA = perSample, Hidden = ptr.Hidden, Pixels = p };
             }
+            var packer = ModulatingPacker(g, g.N, ptr.X, ptr.Styles);
             var prob = new GemmProblem
             {
                 M = g.O, N = p, K = ik, Alpha = 1f, Beta = 0f, Batch = g.N,
                 A = ptr.Weight, Lda = ik, PackedA = pp,
-                BPacker = ModulatingPacker(g, ptr.X, ptr.Styles),
+                BPacker = packer,
                 C = c, Ldc = p, StrideC = (long)g.O * p, Side = side,
                 Epilogue = g.Rank == 0 && y == null ? null : Finish(g, ptr, y),
             };
             SimdGemm.Run(in prob, parallel: true);
+            (packer as IDisposable)?.Dispose();
         }
         if (packed != null) ArrayPool<float>.Shared.Return(packed);
     }
@@ -81,14 +83,16 @@ internal static unsafe partial class CpuModConv
         int ik = g.I * g.Taps, p = g.H * g.W;
         for (int n = 0; n < g.N && g.Rank > 0; n++)
         {
+            var packer = ModulatingPacker(g, 1, ptr.X + n * (long)g.I * p, ptr.Styles + (long)n * g.I);
             var h = new GemmProblem
             {
                 M = g.Rank, N = p, K = ik, Alpha = 1f, Beta = 0f, Batch = 1,
                 A = ptr.A + (long)ptr.Index[n] * g.Rank * ik, Lda = ik,
-                BPacker = ModulatingPacker(g, ptr.X + n * (long)g.I * p, ptr.Styles + (long)n * g.I),
+                BPacker = packer,
                 C = ptr.Hidden + (long)n * g.Rank * p, Ldc = p,
             };
             SimdGemm.Run(in h, parallel: true);
+            (packer as IDisposable)?.Dispose();
         }
     }
 
@@ -125,9 +129,15 @@ internal static unsafe partial class CpuModConv
         Noise = g.Noise == ModConvNoise.None ? null : ptr.Noise,
     };
 
-    /// <summary>B panels of the stride-1, padding-K/2 im2col of x, row (i, t) scaled by s[n, i].</summary>
-    private static Im2ColPacker ModulatingPacker(in ModConvGeometry g, float* x, float* s) =>
-        new(x, (long)g.I * g.H * g.W, g.H, g.W, g.K, g.K, 1, 1, g.K / 2, g.K / 2, s, g.I);
+    /// <summary>B panels of the stride-1, padding-K/2 im2col of the first `batches` images of x, row (i, t) scaled by s[n, i]
+    /// (small images from a padded copy: PaddedIm2ColPacker, which the caller disposes).</summary>
+    private static GemmBPacker ModulatingPacker(in ModConvGeometry g, int batches, float* x, float* s) =>
+        g.H * g.W <= PaddedIm2ColPacker.MaxPixels && !ForceUnpaddedIm2Col
+            ? new PaddedIm2ColPacker(x, (long)g.I * g.H * g.W, batches, g.I, g.H, g.W, g.K, g.K, g.K / 2, g.K / 2, s, g.I)
+            : new Im2ColPacker(x, (long)g.I * g.H * g.W, g.H, g.W, g.K, g.K, 1, 1, g.K / 2, g.K / 2, s, g.I);
+
+    /// <summary>Tests set this to pack small images with Im2ColPacker (the general path) instead of PaddedIm2ColPacker.</summary>
+    internal static bool ForceUnpaddedIm2Col { get; set; }
 
     /// <summary>The ×2 up layer: raw [N,O,2H+1,2W+1] = stride-2 transposed 3×3 conv of xs with W, + LoraScale·B·u.</summary>
     private static void ForwardUp(in ModConvGeometry g, in ModConvPointers ptr, float* raw)

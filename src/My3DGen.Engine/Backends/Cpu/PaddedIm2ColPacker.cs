@@ -1,0 +1,73 @@
+// im2col B panels for small stride-1 images (8², 16²: EG3D's 512-channel layers): the images are first copied once into
+// a zero-padded, modulated buffer, so each panel row of tap (i, j) is a few plain copies of whole output rows (8 floats
+// at 8²) with no bounds, clears or scaling per row; Im2ColPacker's per-row clamping dominated at these sizes.
+using System.Runtime.Intrinsics;
+
+namespace My3DGen.Engine.Backends.Cpu;
+
+internal sealed unsafe class PaddedIm2ColPacker : GemmBPacker, IDisposable
+{
+    /// <summary>Largest image (pixels) this packer is used for: the padded copy stays small.</summary>
+    public const int MaxPixels = 16 * 16;
+
+    private float[]? _padded;
+    private readonly int _channels, _hp, _wp, _wo, _kh, _kw;
+
+    /// <summary>
+    /// Images x [batches, channels, h, w] (imageStride floats apart), padding (ph, pw), kernel kh × kw, stride 1; with
+    /// scales, channel c of image b is multiplied by scales[b·scaleStride + c].
+    /// </summary>
+    public PaddedIm2ColPacker(float* x, long imageStride, int batches, int channels, int h, int w, int kh, int kw, int ph, int pw,
+        float* scales = null, long scaleStride = 0)
+    {
+        (_channels, _hp, _wp, _kh, _kw) = (channels, h + 2 * ph, w + 2 * pw, kh, kw);
+        _wo = _wp - kw + 1;
+        long plane = (long)_hp * _wp;
+        _padded = CpuArrayRecycler.Rent(checked((int)(batches * channels * plane)));
+        fixed (float* dst = _padded)
+            for (int b = 0; b < batches; b++)
+                for (int c = 0; c < channels; c++)
+                {
+                    float* p = dst + ((long)b * channels + c) * plane, src = x + b * imageStride + (long)c * h * w;
+                    float s = scales == null ? 1f : scales[b * scaleStride + c];
+                    new Span<float>(p, (int)plane).Clear();
+                    for (int y = 0; y < h; y++) CpuVectorOps.Scale(src + (long)y * w, s, p + (long)(y + ph) * _wp + pw, w);
+                }
+    }
+
+    public override void Pack(int batch, int k0, int kc, int n0, int nLen, int NR, float* dst)
+    {
+        fixed (float* padded = _padded ?? throw new ObjectDisposedException(nameof(PaddedIm2ColPacker)))
+        {
+            float* image = padded + (long)batch * _channels * _hp * _wp;
+            for (int j0 = 0; j0 < nLen; j0 += NR, dst += (long)NR * kc)
+            {
+                int width = Math.Min(NR, nLen - j0), n = n0 + j0;
+                int oh = n / _wo, ow = n % _wo;
+                int j = k0 % _kw, t = k0 / _kw, i = t % _kh, c = t / _kh;
+                float* d = dst;
+                for (int k = 0; k < kc; k++, d += NR)
+                {
+                    float* plane = image + (long)c * _hp * _wp + j;
+                    for (int done = 0, row = oh, col = ow; done < width; row++, col = 0)
+                    {
+                        int run = Math.Min(width - done, _wo - col);
+                        float* src = plane + (long)(row + i) * _wp + col;
+                        if (run == 8) Vector256.Load(src).Store(d + done);
+                        else new ReadOnlySpan<float>(src, run).CopyTo(new Span<float>(d + done, run));
+                        done += run;
+                    }
+                    if (width < NR) new Span<float>(d + width, NR - width).Clear();
+                    if (++j == _kw) { j = 0; if (++i == _kh) { i = 0; c++; } }
+                }
+            }
+        }
+    }
+
+    /// <summary>Returns the padded copy; the packer must not be used afterwards.</summary>
+    public void Dispose()
+    {
+        var p = Interlocked.Exchange(ref _padded, null);
+        if (p != null) CpuArrayRecycler.Return(p);
+    }
+}
