@@ -130,14 +130,9 @@ internal static unsafe partial class CpuModConv
     };
 
     /// <summary>B panels of the stride-1, padding-K/2 im2col of the first `batches` images of x, row (i, t) scaled by s[n, i]
-    /// (small images from a padded copy: PaddedIm2ColPacker, which the caller disposes).</summary>
+    /// (the caller disposes it when IDisposable).</summary>
     private static GemmBPacker ModulatingPacker(in ModConvGeometry g, int batches, float* x, float* s) =>
-        g.H * g.W <= PaddedIm2ColPacker.MaxPixels && !ForceUnpaddedIm2Col
-            ? new PaddedIm2ColPacker(x, (long)g.I * g.H * g.W, batches, g.I, g.H, g.W, g.K, g.K, g.K / 2, g.K / 2, s, g.I)
-            : new Im2ColPacker(x, (long)g.I * g.H * g.W, g.H, g.W, g.K, g.K, 1, 1, g.K / 2, g.K / 2, s, g.I);
-
-    /// <summary>Tests set this to pack small images with Im2ColPacker (the general path) instead of PaddedIm2ColPacker.</summary>
-    internal static bool ForceUnpaddedIm2Col { get; set; }
+        PaddedIm2ColPacker.ForStride1(x, (long)g.I * g.H * g.W, batches, g.I, g.H, g.W, g.K, g.K / 2, s, g.I);
 
     /// <summary>The ×2 up layer: raw [N,O,2H+1,2W+1] = stride-2 transposed 3×3 conv of xs with W, + LoraScale·B·u.</summary>
     private static void ForwardUp(in ModConvGeometry g, in ModConvPointers ptr, float* raw)

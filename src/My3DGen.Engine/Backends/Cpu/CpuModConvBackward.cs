@@ -40,16 +40,20 @@ internal static unsafe partial class CpuModConv
     {
         int s = g.Up, pad = g.Up == 2 ? 0 : g.K / 2;
         using var packed = TapMajor(key, w, rows, g.I, g.Taps, outputsAsRows: false, flip: g.Up == 1);
+        long image = (long)rows * g.OH * g.OW;
+        var packer = s == 1 ? PaddedIm2ColPacker.ForStride1(t, image, batch, rows, g.OH, g.OW, g.K, pad)
+            : new Im2ColPacker(t, image, g.OH, g.OW, g.K, g.K, s, s, pad, pad);
         fixed (float* pp = packed.Value)
         {
             var prob = new GemmProblem
             {
                 M = g.I, N = g.H * g.W, K = rows * g.Taps, Alpha = 1f, Beta = beta, Batch = batch, PackedA = pp,
-                BPacker = new Im2ColPacker(t, (long)rows * g.OH * g.OW, g.OH, g.OW, g.K, g.K, s, s, pad, pad),
+                BPacker = packer,
                 C = gx, Ldc = g.H * g.W, StrideC = (long)g.I * g.H * g.W,
             };
             SimdGemm.Run(in prob, parallel: true);
         }
+        (packer as IDisposable)?.Dispose();
     }
 
     /// <summary>gu [Q, OH·OW] = LoraScale·B[idx[n]]ᵀ·graw[n] (the gradient reaching sample n's LoRA hidden).</summary>

@@ -10,6 +10,16 @@ internal sealed unsafe class PaddedIm2ColPacker : GemmBPacker, IDisposable
     /// <summary>Largest image (pixels) this packer is used for: the padded copy stays small.</summary>
     public const int MaxPixels = 16 * 16;
 
+    /// <summary>
+    /// B panels of the stride-1 k×k im2col (padding pad) of x [batches, channels, h, w]: this packer for images of at most
+    /// <see cref="MaxPixels"/> pixels, else Im2ColPacker. The caller disposes the result when it is IDisposable.
+    /// </summary>
+    public static GemmBPacker ForStride1(float* x, long imageStride, int batches, int channels, int h, int w, int k, int pad,
+        float* scales = null, long scaleStride = 0) =>
+        (long)h * w <= MaxPixels
+            ? new PaddedIm2ColPacker(x, imageStride, batches, channels, h, w, k, k, pad, pad, scales, scaleStride)
+            : new Im2ColPacker(x, imageStride, h, w, k, k, 1, 1, pad, pad, scales, scaleStride);
+
     private float[]? _padded;
     private readonly int _channels, _hp, _wp, _wo, _kh, _kw;
 
