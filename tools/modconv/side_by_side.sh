@@ -14,7 +14,7 @@ out=$(mktemp -d)
 for ((r = 1; r <= rounds; r++)); do
   for l in $layers; do
     /usr/bin/python3 tools/modconv/torch_modconv_bench.py --batches "$batch" --runs "$runs" --filter "$l" | grep "^$l " >> "$out/torch.txt"
-    dotnet "$bench" modconv --batches "$batch" --runs "$runs" --filter "$l" | grep "^$l " >> "$out/engine.txt"
+    dotnet "$bench" modconv --kernels-only --batches "$batch" --runs "$runs" --filter "$l" | grep "^$l " >> "$out/engine.txt"
   done
 done
 /usr/bin/python3 - "$out" "$rounds" "$runs" <<'PY'
