@@ -14,6 +14,9 @@ internal static unsafe class CpuWinogradNarrowGemm
 {
     /// <summary>Tiles one call can serve: one vector.</summary>
     public const int MaxTiles = 16;
+    /// <summary>How far ahead (floats of one panel, 64 k steps) the U panels are prefetched: they stream from memory once
+    /// per call, and without the hint the loads did not overlap the FMAs (measured 2.7 → 2.3 ms at 512→512 @16).</summary>
+    private const int Ahead = 512;
 
     /// <summary>Whether the packed weights use the layout this kernel reads (8-row panels) and the CPU has AVX-512.</summary>
     public static bool Supports(CpuWinogradWeights u) => Avx512F.IsSupported && u.Kernel.MR == 8;
@@ -73,6 +76,8 @@ internal static unsafe class CpuWinogradNarrowGemm
         V d0 = rows[8], d1 = rows[9], d2 = rows[10], d3 = rows[11], d4 = rows[12], d5 = rows[13], d6 = rows[14], d7 = rows[15];
         for (int k = 0; k < kc; k++, a0 += 8, a1 += 8, b += ldV)
         {
+            Sse.Prefetch0(a0 + Ahead);
+            Sse.Prefetch0(a1 + Ahead);
             var bv = Vector512.Load(b);
             c0 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[0]), bv, c0);
             c1 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[1]), bv, c1);

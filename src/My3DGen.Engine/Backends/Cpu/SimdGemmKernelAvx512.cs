@@ -1,5 +1,5 @@
 // AVX-512 micro-kernel: an 8×32 tile of C held in 16 zmm accumulators; each k step loads two B vectors and
-// broadcasts eight A values (8 loads, 16 FMAs). Fully unrolled
+// broadcasts eight A values (8 loads, 16 FMAs), and prefetches the A panel ahead. Fully unrolled
 // so the JIT keeps every accumulator in a register.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -23,6 +23,9 @@ internal static unsafe class SimdGemmKernelAvx512
         Vector512<float> c70 = default, c71 = default;
         for (int k = 0; k < kc; k++)
         {
+            // The packed A panel 64 k steps ahead: a weight packed once per process streams from memory on every call, and
+            // without the hint its loads did not overlap the FMAs (forward of 512→512 @8: 1.1 → 0.9 ms; @32: 6.1 → 5.3 ms).
+            Sse.Prefetch0(a + 512);
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + 16);
             var a0 = Vector512.Create(a[0]);
