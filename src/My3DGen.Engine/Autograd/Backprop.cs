@@ -1,6 +1,7 @@
 // The reverse-mode engine: orders the graph below a tensor topologically, runs each node's
 // gradient rule (from OpTable) once with the summed output gradient, and accumulates leaf grads. A leaf's first
-// gradient is taken over without a copy when the rule made it in this backward and nothing else refers to it.
+// gradient is taken over without a copy when the rule made it in this backward and nothing else refers to it; later
+// ones are added in place when the leaf's gradient owns its storage alone.
 using My3DGen.Engine.Ops;
 using My3DGen.Engine.Tensors;
 
@@ -68,9 +69,16 @@ internal static class Backprop
 
     /// <summary>leaf.Grad += g; the stored gradient outlives the backward scope. The first gradient of a leaf is taken
     /// over as it is when it is dense, sole owner of its storage, made in this backward (held by its scope) and not
-    /// referenced elsewhere in the graph (the seed, a node's summed gradient, another leaf's); otherwise it is copied.</summary>
+    /// referenced elsewhere in the graph (the seed, a node's summed gradient, another leaf's); otherwise it is copied. A later
+    /// gradient is added in place when the leaf's gradient owns its storage alone, else into a new tensor.</summary>
     static void Accumulate(TensorScope scope, Tensor leaf, Tensor g, HashSet<Tensor> referenced)
     {
+        if (leaf.Grad is { } held && OwnsItsStorage(held) && ReferenceEquals(held.Backend, g.Backend) && !ReferenceEquals(held.Storage, g.Storage))
+        {
+            // In place, as PyTorch accumulates: no new storage and one pass fewer over (often large) weight gradients.
+            held.Backend.Binary(Kernels.BinaryOp.Add, held.Storage, held.View(), g.Storage, g.BroadcastView(held.Shape), held.Storage, (int)held.Numel);
+            return;
+        }
         Tensor sum;
         if (leaf.Grad != null) sum = Elementwise.Add(leaf.Grad, g);
         else if (CanTakeOver(g, referenced) && scope.TryForget(g)) sum = g;
@@ -80,8 +88,11 @@ internal static class Backprop
         leaf.Grad = sum == g ? g : scope.Forget(sum);
     }
 
-    static bool CanTakeOver(Tensor g, HashSet<Tensor> referenced) =>
-        !referenced.Contains(g) && g.IsContiguous && g.Offset == 0 && g.Storage.Length == Math.Max(1, g.Numel) && g.Storage.Owners == 1;
+    static bool CanTakeOver(Tensor g, HashSet<Tensor> referenced) => !referenced.Contains(g) && OwnsItsStorage(g);
+
+    /// <summary>Dense, starting at 0, the whole storage, and no other tensor refers to the storage.</summary>
+    static bool OwnsItsStorage(Tensor t) =>
+        t.IsContiguous && t.Offset == 0 && t.Storage.Length == Math.Max(1, t.Numel) && t.Storage.Owners == 1;
 
     static List<Node> TopologicalOrder(Node root)
     {

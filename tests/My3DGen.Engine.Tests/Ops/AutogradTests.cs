@@ -61,6 +61,29 @@ public class AutogradTests
     }
 
     [Test]
+    public void LaterGradientsAddInPlaceOnlyIntoAnUnsharedGradient()
+    {
+        using var scope = TensorScope.Begin();
+        var w = Tensor.FromArray(Cpu, [1f, 2f, 3f], 3); w.RequiresGrad = true;
+        var seed = Tensor.FromArray(Cpu, [1f, 1f, 1f], 3);
+        // w reaches the output twice (w·w): two gradients of 1·w each, the second added into the first's storage.
+        (w * w).Backward(seed);
+        var first = w.Grad!;
+        var storage = first.Storage;
+        Assert.That(first.ToArray(), Is.EqualTo(new[] { 2f, 4f, 6f }));
+        (w * w).Backward(seed);
+        Assert.That(w.Grad, Is.SameAs(first), "an unshared gradient is accumulated in place");
+        Assert.That(w.Grad!.Storage, Is.SameAs(storage));
+        Assert.That(w.Grad.ToArray(), Is.EqualTo(new[] { 4f, 8f, 12f }));
+        // A view of the gradient shares its storage: the next accumulation goes to a new tensor and the view keeps its values.
+        var view = w.Grad.Reshape(1, 3);
+        (w * w).Backward(seed);
+        Assert.That(w.Grad!.Storage, Is.Not.SameAs(storage));
+        Assert.That(w.Grad.ToArray(), Is.EqualTo(new[] { 6f, 12f, 18f }));
+        Assert.That(view.ToArray(), Is.EqualTo(new[] { 4f, 8f, 12f }));
+    }
+
+    [Test]
     public void NoGradRecordsNothing()
     {
         var x = Tensor.FromArray(Cpu, [1f], 1); x.RequiresGrad = true;
