@@ -87,9 +87,10 @@ public static class ModConvBench
                 torch.TryGetValue((s.Name, batch), out var t);
                 double f = fwd[ModConvRoute.Kernels], b = fb[ModConvRoute.Kernels];
                 string Torch(double v) => t.Fwd > 0 ? $"{v,8:F1}" : $"{"",8}";
+                string Composed(Dictionary<ModConvRoute, double> d) => d.TryGetValue(ModConvRoute.Composed, out var v) ? $"{v,8:F1}" : $"{"-",8}";
                 string Ratio(double mine, double theirs) => theirs > 0 ? $"{mine / theirs,5:F2}" : $"{"",5}";
-                Console.WriteLine($"{s.Name,-12} {batch,2} {$"{s.In}→{s.Out} @{s.Res} up{s.Up}",-18} {gflop,7:F2} | {f,8:F1} {gflop / (f / 1e3),7:F1} {fwd.GetValueOrDefault(ModConvRoute.Composed, double.NaN),8:F1} {Torch(t.Fwd)} {Ratio(f, t.Fwd)} | " +
-                    $"{b,8:F1} {fb.GetValueOrDefault(ModConvRoute.Composed, double.NaN),8:F1} {Torch(t.FwdBwd)} {Ratio(b, t.FwdBwd)}");
+                Console.WriteLine($"{s.Name,-12} {batch,2} {$"{s.In}→{s.Out} @{s.Res} up{s.Up}",-18} {gflop,7:F2} | {f,8:F1} {gflop / (f / 1e3),7:F1} {Composed(fwd)} {Torch(t.Fwd)} {Ratio(f, t.Fwd)} | " +
+                    $"{b,8:F1} {Composed(fb)} {Torch(t.FwdBwd)} {Ratio(b, t.FwdBwd)}");
             }
     }
 
