@@ -66,12 +66,7 @@ public static class ModConvBench
             {
                 using var scope = TensorScope.Begin();
                 int h = s.Res / s.Up;
-                var rng = new Random(1);
-                var x = Tensor.Randn(backend, rng, [batch, s.In, h, h]);
-                var w = Tensor.Randn(backend, rng, [s.Out, s.In, 3, 3]);
-                var st = Tensor.Randn(backend, rng, [batch, s.In]);
-                var bias = Tensor.Randn(backend, rng, [s.Out]);
-                var gy = Tensor.Randn(backend, rng, [batch, s.Out, s.Res, s.Res]);
+                var (x, w, st, bias, gy) = LayerTensors(backend, batch, s);
                 double gflop = 2.0 * batch * s.Out * s.In * 9 * h * h / 1e9;
                 var routes = args.Contains("--kernels-only") ? new[] { ModConvRoute.Kernels } : new[] { ModConvRoute.Kernels, ModConvRoute.Composed };
                 var fwd = routes.ToDictionary(p => p, _ => double.MaxValue);
@@ -134,6 +129,15 @@ public static class ModConvBench
             }
     }
 
+    /// <summary>One layer's random input, raw weight, styles, bias and output gradient (same seed for every route and mode).</summary>
+    static (Tensor X, Tensor W, Tensor Styles, Tensor Bias, Tensor Gy) LayerTensors(IBackend be, int batch, (string Name, int In, int Out, int Res, int Up) s)
+    {
+        int h = s.Res / s.Up;
+        var rng = new Random(1);
+        return (Tensor.Randn(be, rng, [batch, s.In, h, h]), Tensor.Randn(be, rng, [s.Out, s.In, 3, 3]), Tensor.Randn(be, rng, [batch, s.In]),
+            Tensor.Randn(be, rng, [s.Out]), Tensor.Randn(be, rng, [batch, s.Out, s.Res, s.Res]));
+    }
+
     /// <summary>--rules: the kernel route's fwd+bwd split into the forward (with gradients recorded), each backward rule
     /// by op, and the rest (leaf accumulation, releases); best of runs per part, ms.</summary>
     static void Rules(IBackend be, int[] batches, int runs, string filter)
@@ -142,13 +146,7 @@ public static class ModConvBench
             foreach (var s in Shapes().Where(s => s.Name.Contains(filter)))
             {
                 using var scope = TensorScope.Begin();
-                int h = s.Res / s.Up;
-                var rng = new Random(1);
-                var x = Tensor.Randn(be, rng, [batch, s.In, h, h]);
-                var w = Tensor.Randn(be, rng, [s.Out, s.In, 3, 3]);
-                var st = Tensor.Randn(be, rng, [batch, s.In]);
-                var bias = Tensor.Randn(be, rng, [s.Out]);
-                var gy = Tensor.Randn(be, rng, [batch, s.Out, s.Res, s.Res]);
+                var (x, w, st, bias, gy) = LayerTensors(be, batch, s);
                 var best = new Dictionary<string, double>();
                 void Keep(string k, double v) => best[k] = Math.Min(best.GetValueOrDefault(k, double.MaxValue), v * 1e3);
                 for (int i = 0; i <= runs; i++)

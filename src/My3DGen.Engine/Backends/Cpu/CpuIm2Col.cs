@@ -151,23 +151,27 @@ internal sealed unsafe class Im2ColPacker : GemmBPacker
         for (int j = 0; j < kw; j++) (_lo[j], _hi[j]) = g.ValidColumns(j);
     }
 
-    public override void Pack(int batch, int k0, int kc, int n0, int nLen, int NR, float* dst)
+    public override void Pack(int batch, int k0, int kc, int n0, int nLen, int NR, float* dst) =>
+        Im2ColPanels.Pack(new Rows(this, _x + batch * _imageStride, _scales == null ? null : _scales + batch * _scaleStride),
+            _kh, _kw, _wo, k0, kc, n0, nLen, NR, dst);
+
+    /// <summary>Rows of one image: clamped copies from the plane, then the channel's scale.</summary>
+    private readonly struct Rows : IIm2ColRowWriter
     {
-        float* img = _x + batch * _imageStride;
-        float* scales = _scales == null ? null : _scales + batch * _scaleStride;
-        for (int j0 = 0; j0 < nLen; j0 += NR, dst += (long)NR * kc)
+        private readonly Im2ColPacker _p;
+        private readonly float* _img, _scales;
+
+        public Rows(Im2ColPacker p, float* img, float* scales)
         {
-            int width = Math.Min(NR, nLen - j0), n = n0 + j0;
-            int oh = n / _wo, ow = n % _wo;
-            int j = k0 % _kw, t = k0 / _kw, i = t % _kh, c = t / _kh;
-            float* d = dst;
-            for (int k = 0; k < kc; k++, d += NR)
-            {
-                PanelRow(img + (long)c * _h * _w, i, _lo[j], _hi[j], j, oh, ow, width, d);
-                if (scales != null) CpuVectorOps.Scale(d, scales[c], d, width);
-                if (width < NR) new Span<float>(d + width, NR - width).Clear();
-                if (++j == _kw) { j = 0; if (++i == _kh) { i = 0; c++; } }
-            }
+            _p = p;
+            _img = img;
+            _scales = scales;
+        }
+
+        public void Write(int c, int i, int j, int oh, int ow, int width, float* d)
+        {
+            _p.PanelRow(_img + (long)c * _p._h * _p._w, i, _p._lo[j], _p._hi[j], j, oh, ow, width, d);
+            if (_scales != null) CpuVectorOps.Scale(d, _scales[c], d, width);
         }
     }
 
@@ -190,6 +194,36 @@ internal sealed unsafe class Im2ColPacker : GemmBPacker
                 new Span<float>(o + b, ow + run - b).Clear();
             }
             done += run;
+        }
+    }
+}
+
+/// <summary>Writes one k row of an im2col panel: channel c, tap (i, j), width output pixels from (oh, ow), into d.</summary>
+internal unsafe interface IIm2ColRowWriter
+{
+    void Write(int c, int i, int j, int oh, int ow, int width, float* d);
+}
+
+/// <summary>The panel walk both im2col packers share (GemmBPacker.Pack's layout): for each NR-column panel of
+/// [n0, n0 + nLen), the rows k0 … k0 + kc − 1 as (channel, tap row, tap column), each written by the row writer and
+/// zero-padded to NR.</summary>
+internal static unsafe class Im2ColPanels
+{
+    public static void Pack<TRow>(in TRow row, int kh, int kw, int wo, int k0, int kc, int n0, int nLen, int NR, float* dst)
+        where TRow : struct, IIm2ColRowWriter
+    {
+        for (int j0 = 0; j0 < nLen; j0 += NR, dst += (long)NR * kc)
+        {
+            int width = Math.Min(NR, nLen - j0), n = n0 + j0;
+            int oh = n / wo, ow = n % wo;
+            int j = k0 % kw, t = k0 / kw, i = t % kh, c = t / kh;
+            float* d = dst;
+            for (int k = 0; k < kc; k++, d += NR)
+            {
+                row.Write(c, i, j, oh, ow, width, d);
+                if (width < NR) new Span<float>(d + width, NR - width).Clear();
+                if (++j == kw) { j = 0; if (++i == kh) { i = 0; c++; } }
+            }
         }
     }
 }

@@ -48,28 +48,32 @@ internal sealed unsafe class PaddedIm2ColPacker : GemmBPacker, IDisposable
     public override void Pack(int batch, int k0, int kc, int n0, int nLen, int NR, float* dst)
     {
         fixed (float* padded = _padded ?? throw new ObjectDisposedException(nameof(PaddedIm2ColPacker)))
+            Im2ColPanels.Pack(new Rows(this, padded + (long)batch * _channels * _hp * _wp), _kh, _kw, _wo, k0, kc, n0, nLen, NR, dst);
+    }
+
+    /// <summary>Rows of one padded image: whole output rows copied, no bounds.</summary>
+    private readonly struct Rows : IIm2ColRowWriter
+    {
+        private readonly PaddedIm2ColPacker _p;
+        private readonly float* _image;
+
+        public Rows(PaddedIm2ColPacker p, float* image)
         {
-            float* image = padded + (long)batch * _channels * _hp * _wp;
-            for (int j0 = 0; j0 < nLen; j0 += NR, dst += (long)NR * kc)
+            _p = p;
+            _image = image;
+        }
+
+        public void Write(int c, int i, int j, int oh, int ow, int width, float* d)
+        {
+            int wp = _p._wp, wo = _p._wo;
+            float* plane = _image + (long)c * _p._hp * wp + j;
+            for (int done = 0, row = oh, col = ow; done < width; row++, col = 0)
             {
-                int width = Math.Min(NR, nLen - j0), n = n0 + j0;
-                int oh = n / _wo, ow = n % _wo;
-                int j = k0 % _kw, t = k0 / _kw, i = t % _kh, c = t / _kh;
-                float* d = dst;
-                for (int k = 0; k < kc; k++, d += NR)
-                {
-                    float* plane = image + (long)c * _hp * _wp + j;
-                    for (int done = 0, row = oh, col = ow; done < width; row++, col = 0)
-                    {
-                        int run = Math.Min(width - done, _wo - col);
-                        float* src = plane + (long)(row + i) * _wp + col;
-                        if (run == 8) Vector256.Load(src).Store(d + done);
-                        else new ReadOnlySpan<float>(src, run).CopyTo(new Span<float>(d + done, run));
-                        done += run;
-                    }
-                    if (width < NR) new Span<float>(d + width, NR - width).Clear();
-                    if (++j == _kw) { j = 0; if (++i == _kh) { i = 0; c++; } }
-                }
+                int run = Math.Min(width - done, wo - col);
+                float* src = plane + (long)(row + i) * wp + col;
+                if (run == 8) Vector256.Load(src).Store(d + done);
+                else new ReadOnlySpan<float>(src, run).CopyTo(new Span<float>(d + done, run));
+                done += run;
             }
         }
     }
