@@ -53,8 +53,8 @@ internal static unsafe class CpuWinogradNarrowGemm
         }
     }
 
-    /// <summary>rows[r] = Σ_i U[o0 + r, i]·V[i] for r &lt; 16 over every K slice of the packed U (rows past outC read the
-    /// zero padding of the last panel or, when o0 + 8 ≥ mPad, are not read at all).</summary>
+    /// <summary>rows[r] = Σ_i U[o0 + r, i]·V[i] for r &lt; count over every K slice of the packed U (rows past outC read the
+    /// zero padding of the last panel; with one panel left, rows 8–15 repeat rows 0–7).</summary>
     private static void Block(float* u, float* v, long ldV, int inC, int kcBlock, int mPad, int o0, int count, V* rows)
     {
         for (int r = 0; r < 16; r++) rows[r] = V.Zero;
@@ -63,8 +63,8 @@ internal static unsafe class CpuWinogradNarrowGemm
         {
             int kc = Math.Min(kcBlock, inC - pc);
             float* p0 = u + (long)pc * mPad + (long)o0 * kc, b = v + pc * ldV;
-            if (two) Kernel16(p0, p0 + 8L * kc, b, ldV, kc, rows);
-            else Kernel8(p0, b, ldV, kc, rows);
+            // A lone last panel (≤ 8 rows left) is read as both halves; rows 8–15 then repeat 0–7 and are not stored.
+            Kernel16(p0, two ? p0 + 8L * kc : p0, b, ldV, kc, rows);
         }
     }
 
@@ -98,25 +98,5 @@ internal static unsafe class CpuWinogradNarrowGemm
         }
         (rows[0], rows[1], rows[2], rows[3], rows[4], rows[5], rows[6], rows[7]) = (c0, c1, c2, c3, c4, c5, c6, c7);
         (rows[8], rows[9], rows[10], rows[11], rows[12], rows[13], rows[14], rows[15]) = (d0, d1, d2, d3, d4, d5, d6, d7);
-    }
-
-    /// <summary>8 rows: one 8-row panel (the last block when the channel count is not a multiple of 16).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel8(float* a0, float* b, long ldV, int kc, V* rows)
-    {
-        V c0 = rows[0], c1 = rows[1], c2 = rows[2], c3 = rows[3], c4 = rows[4], c5 = rows[5], c6 = rows[6], c7 = rows[7];
-        for (int k = 0; k < kc; k++, a0 += 8, b += ldV)
-        {
-            var bv = Vector512.Load(b);
-            c0 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[0]), bv, c0);
-            c1 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[1]), bv, c1);
-            c2 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[2]), bv, c2);
-            c3 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[3]), bv, c3);
-            c4 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[4]), bv, c4);
-            c5 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[5]), bv, c5);
-            c6 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[6]), bv, c6);
-            c7 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[7]), bv, c7);
-        }
-        (rows[0], rows[1], rows[2], rows[3], rows[4], rows[5], rows[6], rows[7]) = (c0, c1, c2, c3, c4, c5, c6, c7);
     }
 }
